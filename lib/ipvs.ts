@@ -1,0 +1,195 @@
+/**
+ * The Ipvs class: one handle on the kernel's IPVS table over one persistent
+ * generic netlink socket. Every method validates its arguments (rejecting
+ * with TypeError/RangeError before anything is sent), then runs on the libuv
+ * thread pool; calls on one handle are executed one at a time, in call order.
+ * @module
+ */
+import { closedError, toIpvsError, unavailableError, type ErrorTarget } from './errors';
+import { toDestination, toInfo, toService } from './convert';
+import { native, type NativeHandle } from './native';
+import type { Destination, DestinationKey, DestinationSpec, Info, OpenOptions, Service, ServiceKey, ServiceSpec, Timeouts } from './types';
+import { checkDestinationKey, checkDestinationSpec } from './validate/destination';
+import { integer, object } from './validate/primitives';
+import { checkServiceKey, checkServiceSpec } from './validate/service';
+import { checkTimeouts } from './validate/timeouts';
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class Ipvs {
+  #handle: NativeHandle | undefined;
+
+  private constructor(handle: NativeHandle) {
+    this.#handle = handle;
+  }
+
+  /**
+   * Opens a handle. Rejects with code 'ERR_IPVS_UNAVAILABLE' when the kernel
+   * has no IPVS, and 'EPERM' without CAP_NET_ADMIN (checked here, with one
+   * request, rather than on first use).
+   * @example
+   * const ipvs = await Ipvs.open();
+   * try { console.log(await ipvs.services()); } finally { ipvs.close(); }
+   */
+  static async open(options: OpenOptions = {}): Promise<Ipvs> {
+    const o = object('options', options);
+    const timeoutMs = o.timeout === undefined ? DEFAULT_TIMEOUT_MS : integer('options.timeout', o.timeout, 1, 3_600_000);
+    let handle: NativeHandle;
+    try {
+      handle = await native().open({ timeoutMs });
+    } catch (e) {
+      const err = toIpvsError(e, 'open');
+      throw err.code === 'ENOENT' ? unavailableError(err) : err;
+    }
+    try {
+      await handle.info(); // the family lookup needs no privilege; every IPVS command does
+    } catch (e) {
+      handle.close();
+      throw toIpvsError(e, 'open');
+    }
+    return new Ipvs(handle);
+  }
+
+  /** True once close() was called. */
+  get closed(): boolean {
+    return this.#handle === undefined;
+  }
+
+  /**
+   * Closes the socket. Calls still queued reject with 'ERR_IPVS_CLOSED'; the
+   * one already sent settles with the kernel's answer. Idempotent.
+   */
+  close(): void {
+    this.#handle?.close();
+    this.#handle = undefined;
+  }
+
+  /** Every service with its settings and statistics, in one dump. */
+  async services(): Promise<Service[]> {
+    const raw = await this.#call('services', {}, (h) => h.services());
+    return raw.map(toService);
+  }
+
+  /**
+   * One service. Rejects with code 'ESRCH' when it does not exist.
+   * @example
+   * const svc = await ipvs.service({ protocol: 'tcp', address: '10.1.0.1', port: 80 });
+   * console.log(svc.scheduler, svc.stats.connections);
+   */
+  async service(key: ServiceKey): Promise<Service> {
+    const k = checkServiceKey(key);
+    return toService(await this.#call('service', { service: k.label }, (h) => h.service(k.raw)));
+  }
+
+  /**
+   * Adds a service. Settings not given take their defaults (scheduler 'wlc',
+   * not persistent, no flags, no persistence engine).
+   * @example
+   * await ipvs.addService({ protocol: 'tcp', address: '10.1.0.1', port: 80, scheduler: 'wrr' });
+   */
+  async addService(spec: ServiceSpec): Promise<void> {
+    const s = checkServiceSpec(spec);
+    await this.#call('addService', { service: s.label }, (h) => h.addService(s.raw));
+  }
+
+  /**
+   * Replaces a service's settings, as `ipvsadm -E` does: settings not given
+   * are reset to their defaults. To change one setting, pass the service read
+   * back with that setting changed: `updateService({ ...svc, scheduler: 'rr' })`.
+   */
+  async updateService(spec: ServiceSpec): Promise<void> {
+    const s = checkServiceSpec(spec);
+    await this.#call('updateService', { service: s.label }, (h) => h.updateService(s.raw));
+  }
+
+  /** Deletes a service and its destinations. */
+  async deleteService(key: ServiceKey): Promise<void> {
+    const k = checkServiceKey(key);
+    await this.#call('deleteService', { service: k.label }, (h) => h.deleteService(k.raw));
+  }
+
+  /**
+   * The destinations of a service, with connection counts and statistics.
+   * Rejects with 'ESRCH' when the service does not exist.
+   */
+  async destinations(key: ServiceKey): Promise<Destination[]> {
+    const k = checkServiceKey(key);
+    const target = { service: k.label };
+    const raw = await this.#call('destinations', target, (h) => h.destinations(k.raw));
+    // The kernel answers an empty list for a missing service; tell the two apart.
+    if (raw.length === 0) await this.#call('destinations', target, (h) => h.service(k.raw));
+    return raw.map(toDestination);
+  }
+
+  /**
+   * Adds a destination (real server) to a service.
+   * @example
+   * await ipvs.addDestination({ protocol: 'tcp', address: '10.1.0.1', port: 80 },
+   *   { address: '10.2.0.1', port: 8080, forwarding: 'masq', weight: 3 });
+   */
+  async addDestination(key: ServiceKey, dest: DestinationSpec): Promise<void> {
+    const k = checkServiceKey(key);
+    const d = checkDestinationSpec(dest, k.family);
+    await this.#call('addDestination', { service: k.label, destination: d.label }, (h) => h.addDestination(k.raw, d.raw));
+  }
+
+  /**
+   * Replaces a destination's settings (defaults for what is not given, as
+   * `ipvsadm -e`). To change only the weight: `{ ...dest, weight: 0 }`.
+   */
+  async updateDestination(key: ServiceKey, dest: DestinationSpec): Promise<void> {
+    const k = checkServiceKey(key);
+    const d = checkDestinationSpec(dest, k.family);
+    await this.#call('updateDestination', { service: k.label, destination: d.label }, (h) => h.updateDestination(k.raw, d.raw));
+  }
+
+  /** Removes a destination from a service. */
+  async deleteDestination(key: ServiceKey, dest: DestinationKey): Promise<void> {
+    const k = checkServiceKey(key);
+    const d = checkDestinationKey(dest);
+    await this.#call('deleteDestination', { service: k.label, destination: d.label }, (h) => h.deleteDestination(k.raw, d.raw));
+  }
+
+  /** IPVS version and connection table size. */
+  async info(): Promise<Info> {
+    return toInfo(await this.#call('info', {}, (h) => h.info()));
+  }
+
+  /** TCP, TCP FIN_WAIT and UDP connection timeouts, in seconds. */
+  async timeouts(): Promise<Timeouts> {
+    return this.#call('timeouts', {}, (h) => h.timeouts());
+  }
+
+  /**
+   * Sets connection timeouts (seconds, 1..2678400); fields not given keep
+   * their current value.
+   * @example
+   * await ipvs.setTimeouts({ tcp: 3600 });
+   */
+  async setTimeouts(timeouts: Partial<Timeouts>): Promise<void> {
+    const t = checkTimeouts(timeouts);
+    await this.#call('setTimeouts', {}, (h) => h.setTimeouts(t));
+  }
+
+  /** Zeroes the counters of one service (and its destinations), or of everything. */
+  async zero(key?: ServiceKey): Promise<void> {
+    if (key === undefined) return this.#call('zero', {}, (h) => h.zero());
+    const k = checkServiceKey(key);
+    await this.#call('zero', { service: k.label }, (h) => h.zero(k.raw));
+  }
+
+  /** Deletes every service (and destination) of this network namespace. */
+  async flush(): Promise<void> {
+    await this.#call('flush', {}, (h) => h.flush());
+  }
+
+  async #call<T>(operation: string, target: ErrorTarget, run: (h: NativeHandle) => Promise<T>): Promise<T> {
+    const handle = this.#handle;
+    if (!handle) throw closedError(operation);
+    try {
+      return await run(handle);
+    } catch (e) {
+      throw toIpvsError(e, operation, target);
+    }
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The native addon: its loader and the shapes of the "raw" objects it takes
+ * and returns. Raw objects carry kernel values (numbers for families,
+ * protocols, forwarding methods, flags); lib/convert.ts and lib/validate/
+ * translate between them and the public types.
+ * @module
+ */
+import path from 'node:path';
+import type { Stats } from './types';
+
+export interface RawServiceKey {
+  family: number; // AF_INET 2 | AF_INET6 10
+  protocol: number; // 0 for fwmark services
+  address: string; // '' for fwmark services
+  port: number;
+  fwmark: number; // 0 for address services
+}
+
+export interface RawService extends RawServiceKey {
+  scheduler: string;
+  pe: string; // '' when none
+  flags: number; // IP_VS_SVC_F_*, without HASHED
+  timeout: number; // persistence timeout, seconds
+  netmask: number; // IPv4: mask as a 32-bit number; IPv6: prefix length
+}
+
+export interface RawServiceEntry extends RawService {
+  stats: Stats;
+}
+
+export interface RawDestination {
+  family?: number;
+  address: string;
+  port: number;
+  forwarding?: number;
+  weight?: number;
+  upperThreshold?: number;
+  lowerThreshold?: number;
+  tunnelType?: number;
+  tunnelPort?: number;
+  tunnelFlags?: number;
+}
+
+export interface RawDestinationEntry extends Required<RawDestination> {
+  activeConnections: number;
+  inactiveConnections: number;
+  persistentConnections: number;
+  stats: Stats;
+}
+
+export interface RawInfo {
+  version: number;
+  connectionTableSize: number;
+}
+
+export interface RawTimeouts {
+  tcp: number;
+  tcpFin: number;
+  udp: number;
+}
+
+export interface RawDaemon {
+  state: number;
+  interface: string;
+  syncId: number;
+  maxLength: number;
+  group: string;
+  port: number;
+  ttl: number;
+}
+
+/** One persistent IPVS netlink socket; operations run one at a time, in order. */
+export interface NativeHandle {
+  services(): Promise<RawServiceEntry[]>;
+  service(key: RawServiceKey): Promise<RawServiceEntry>;
+  addService(svc: RawService): Promise<void>;
+  updateService(svc: RawService): Promise<void>;
+  deleteService(key: RawServiceKey): Promise<void>;
+  destinations(key: RawServiceKey): Promise<RawDestinationEntry[]>;
+  addDestination(key: RawServiceKey, dest: RawDestination): Promise<void>;
+  updateDestination(key: RawServiceKey, dest: RawDestination): Promise<void>;
+  deleteDestination(key: RawServiceKey, dest: RawDestination): Promise<void>;
+  info(): Promise<RawInfo>;
+  timeouts(): Promise<RawTimeouts>;
+  setTimeouts(t: RawTimeouts): Promise<void>;
+  zero(key?: RawServiceKey): Promise<void>;
+  flush(): Promise<void>;
+  daemons(): Promise<RawDaemon[]>;
+  startDaemon(d: RawDaemon): Promise<void>;
+  stopDaemon(state: number): Promise<void>;
+  /** Queued operations reject; the running one finishes, then the socket closes. */
+  close(): void;
+}
+
+/** What a native failure carries (see native/addon/errors.cc). */
+export interface NativeError extends Error {
+  errno?: number;
+  syscall?: string;
+  origin?: 'kernel' | 'system' | 'protocol' | 'closed';
+  detail?: string;
+}
+
+export interface NativeBinding {
+  open(options: { timeoutMs: number }): Promise<NativeHandle>;
+  testing: {
+    encodeRequest(op: string, ...args: unknown[]): Buffer;
+    decodeReply(kind: string, datagrams: Buffer[], seq: number, portId: number): unknown;
+  };
+}
+
+let binding: NativeBinding | undefined;
+
+/**
+ * Loads the addon on first use, so that importing the package works on any
+ * OS. IPVS_ADDON names a specific build (the cmake-js one in CI).
+ */
+export function native(): NativeBinding {
+  if (!binding) {
+    const override = process.env.IPVS_ADDON;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    binding = (override ? require(path.resolve(override)) : require('node-gyp-build')(path.join(__dirname, '..'))) as NativeBinding;
+  }
+  return binding;
+}

@@ -1,0 +1,44 @@
+/**
+ * IP addresses and persistence netmasks: validation and the netmask's
+ * conversion to and from the kernel's number.
+ * @module
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { invalidType, invalidValue, outOfRange } from '../errors';
+import type { Family } from '../types';
+
+export function address(name: string, v: unknown): { address: string; family: Family } {
+  if (typeof v !== 'string') throw invalidType(name, 'of type string', v);
+  if (isIPv4(v)) return { address: v, family: 'inet' };
+  if (isIPv6(v)) return { address: v, family: 'inet6' };
+  throw invalidValue(name, v, 'must be an IPv4 or IPv6 address');
+}
+
+export function family(name: string, v: unknown): Family | undefined {
+  if (v === undefined) return undefined;
+  if (v !== 'inet' && v !== 'inet6') throw invalidValue(name, v, "must be 'inet' or 'inet6'");
+  return v;
+}
+
+/** The kernel's netmask value: IPv4 mask as a 32-bit number, IPv6 prefix length. */
+export function netmaskToRaw(name: string, v: unknown, fam: Family): number {
+  if (fam === 'inet6') {
+    if (v === undefined) return 128;
+    if (typeof v !== 'number') throw invalidType(name, 'an IPv6 prefix length (number)', v);
+    if (!Number.isInteger(v) || v < 1 || v > 128) throw outOfRange(name, 'an integer >= 1 && <= 128', v);
+    return v;
+  }
+  if (v === undefined) return 0xffffffff;
+  if (typeof v === 'number') {
+    if (!Number.isInteger(v) || v < 0 || v > 32) throw outOfRange(name, 'an integer >= 0 && <= 32', v);
+    return v === 0 ? 0 : (0xffffffff << (32 - v)) >>> 0;
+  }
+  if (typeof v !== 'string') throw invalidType(name, "an IPv4 mask ('255.255.255.0') or prefix length", v);
+  if (!isIPv4(v)) throw invalidValue(name, v, "must be an IPv4 mask such as '255.255.255.0'");
+  return v.split('.').reduce((acc, octet) => ((acc << 8) | Number(octet)) >>> 0, 0);
+}
+
+export function netmaskFromRaw(raw: number, fam: Family): string | number {
+  if (fam === 'inet6') return raw;
+  return [24, 16, 8, 0].map((shift) => (raw >>> shift) & 0xff).join('.');
+}

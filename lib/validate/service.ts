@@ -1,0 +1,78 @@
+/**
+ * Service keys and specs: user input -> raw kernel objects, or an argument error.
+ * @module
+ */
+import { AF, MAX_PERSISTENCE_TIMEOUT, NAME_MAX_LENGTH, PROTOCOL, SVC_FLAG } from '../constants';
+import { describeService } from '../describe';
+import { invalidValue } from '../errors';
+import type { RawService, RawServiceKey } from '../native';
+import type { Family, Protocol } from '../types';
+import { address, family as familyOf, netmaskToRaw } from './address';
+import { boolean, integer, knownKeys, moduleName, object, oneOf } from './primitives';
+
+export interface CheckedKey {
+  raw: RawServiceKey;
+  family: Family;
+  /** 'TCP 10.1.0.1:80', for messages. */
+  label: string;
+}
+
+const KEY_FIELDS = ['protocol', 'address', 'port', 'fwmark', 'family'];
+const SETTINGS = ['scheduler', 'persistence', 'flags', 'pe'];
+// Read-only fields of a Service, accepted so that read results can be passed back.
+const READ_ONLY = ['stats', 'destinations'];
+// A whole Service is accepted where a key is expected.
+const ALLOWED = new Set([...KEY_FIELDS, ...SETTINGS, ...READ_ONLY]);
+const PROTOCOLS = Object.keys(PROTOCOL) as Protocol[];
+
+export function checkServiceKey(v: unknown, name = 'service'): CheckedKey {
+  const o = object(name, v);
+  knownKeys(name, o, ALLOWED);
+  const declared = familyOf(`${name}.family`, o.family);
+  if (o.fwmark !== undefined) {
+    for (const k of ['protocol', 'address', 'port']) {
+      if (o[k] !== undefined) throw invalidValue(`${name}.${k}`, o[k], 'must not be given with fwmark (a service is either fwmark or protocol/address/port)');
+    }
+    const fwmark = integer(`${name}.fwmark`, o.fwmark, 1, 0xffffffff);
+    const fam = declared ?? 'inet';
+    return { raw: { family: AF[fam], protocol: 0, address: '', port: 0, fwmark }, family: fam, label: describeService({ fwmark, family: fam }) };
+  }
+  const protocol = oneOf(`${name}.protocol`, o.protocol, PROTOCOLS);
+  const addr = address(`${name}.address`, o.address);
+  if (declared && declared !== addr.family) throw invalidValue(`${name}.family`, declared, `does not match the ${addr.family === 'inet' ? 'IPv4' : 'IPv6'} address ${addr.address}`);
+  const port = integer(`${name}.port`, o.port, 0, 65535);
+  return {
+    raw: { family: AF[addr.family], protocol: PROTOCOL[protocol], address: addr.address, port, fwmark: 0 },
+    family: addr.family,
+    label: describeService({ protocol, address: addr.address, port, family: addr.family }),
+  };
+}
+
+export function checkServiceSpec(v: unknown, name = 'service'): CheckedKey & { raw: RawService } {
+  const key = checkServiceKey(v, name);
+  const o = object(name, v);
+  const scheduler = o.scheduler === undefined ? 'wlc' : moduleName(`${name}.scheduler`, o.scheduler, NAME_MAX_LENGTH);
+  const pe = o.pe === undefined ? '' : moduleName(`${name}.pe`, o.pe, NAME_MAX_LENGTH);
+
+  let flags = 0;
+  let timeout = 0;
+  let netmask = netmaskToRaw(`${name}.persistence.netmask`, undefined, key.family);
+  if (o.persistence !== undefined) {
+    const p = object(`${name}.persistence`, o.persistence);
+    knownKeys(`${name}.persistence`, p, new Set(['timeout', 'netmask']));
+    timeout = integer(`${name}.persistence.timeout`, p.timeout, 1, MAX_PERSISTENCE_TIMEOUT);
+    netmask = netmaskToRaw(`${name}.persistence.netmask`, p.netmask, key.family);
+    flags |= SVC_FLAG.persistent;
+  }
+  if (o.flags !== undefined) {
+    const f = object(`${name}.flags`, o.flags);
+    knownKeys(`${name}.flags`, f, new Set(['onePacket', 'schedFlag1', 'schedFlag2', 'schedFlag3']));
+    for (const flag of ['onePacket', 'schedFlag1', 'schedFlag2', 'schedFlag3'] as const) {
+      if (boolean(`${name}.flags.${flag}`, f[flag])) flags |= SVC_FLAG[flag];
+    }
+    if (f.onePacket === true && key.raw.fwmark === 0 && key.raw.protocol !== PROTOCOL.udp) {
+      throw invalidValue(`${name}.flags.onePacket`, true, 'is only for UDP and fwmark services');
+    }
+  }
+  return { ...key, raw: { ...key.raw, scheduler, pe, flags, timeout, netmask } };
+}

@@ -1,0 +1,199 @@
+#include "handle.h"
+
+#include "../ipvs/requests.h"
+#include "addon_data.h"
+#include "convert.h"
+#include "errors.h"
+#include "operation.h"
+
+namespace addon {
+
+namespace {
+
+struct Ack {};  // the result of operations the kernel answers with an ACK only
+
+Napi::Value Undefined(Napi::Env env, const Ack&) { return env.Undefined(); }
+
+}  // namespace
+
+Napi::Function Handle::Define(Napi::Env env) {
+  return DefineClass(env, "IpvsHandle",
+                     {
+                         InstanceMethod<&Handle::Services>("services"),
+                         InstanceMethod<&Handle::GetService>("service"),
+                         InstanceMethod<&Handle::AddService>("addService"),
+                         InstanceMethod<&Handle::UpdateService>("updateService"),
+                         InstanceMethod<&Handle::DeleteService>("deleteService"),
+                         InstanceMethod<&Handle::Destinations>("destinations"),
+                         InstanceMethod<&Handle::AddDestination>("addDestination"),
+                         InstanceMethod<&Handle::UpdateDestination>("updateDestination"),
+                         InstanceMethod<&Handle::DeleteDestination>("deleteDestination"),
+                         InstanceMethod<&Handle::Info>("info"),
+                         InstanceMethod<&Handle::Timeouts>("timeouts"),
+                         InstanceMethod<&Handle::SetTimeouts>("setTimeouts"),
+                         InstanceMethod<&Handle::Zero>("zero"),
+                         InstanceMethod<&Handle::Flush>("flush"),
+                         InstanceMethod<&Handle::Daemons>("daemons"),
+                         InstanceMethod<&Handle::StartDaemon>("startDaemon"),
+                         InstanceMethod<&Handle::StopDaemon>("stopDaemon"),
+                         InstanceMethod<&Handle::Close>("close"),
+                     });
+}
+
+Napi::Object Handle::Create(Napi::Env env, std::shared_ptr<ipvs::Client> client) {
+  auto* holder = new std::shared_ptr<ipvs::Client>(std::move(client));
+  return GetAddonData(env).handle_constructor.New({Napi::External<std::shared_ptr<ipvs::Client>>::New(env, holder)});
+}
+
+Handle::Handle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Handle>(info) {
+  if (info.Length() != 1 || !info[0].IsExternal()) {
+    throw Napi::TypeError::New(info.Env(), "IpvsHandle is created by open()");
+  }
+  auto* holder = info[0].As<Napi::External<std::shared_ptr<ipvs::Client>>>().Data();
+  client_ = std::move(*holder);
+  delete holder;
+}
+
+template <typename R, typename Run, typename ToJs>
+Napi::Value Handle::Start(const Napi::CallbackInfo& info, const char* name, Run run, ToJs to_js) {
+  auto* op = new LambdaOperation<R>(*this, name, std::move(run), std::move(to_js));
+  Napi::Promise promise = op->Promise();
+  if (!client_) {
+    op->RejectUnstarted(MakeClosedError(info.Env()));
+  } else {
+    queue_.push_back(op);
+    Pump();
+  }
+  return promise;
+}
+
+template <typename Run>
+Napi::Value Handle::StartAck(const Napi::CallbackInfo& info, const char* name, Run run) {
+  return Start<Ack>(
+      info, name, [run](ipvs::Client& c) { run(c); return Ack{}; }, Undefined);
+}
+
+void Handle::Pump() {
+  if (running_ || queue_.empty()) return;
+  running_ = true;
+  Operation* next = queue_.front();
+  queue_.pop_front();
+  next->Queue();
+}
+
+void Handle::OnOperationDone() {
+  running_ = false;
+  Pump();
+}
+
+Napi::Value Handle::Services(const Napi::CallbackInfo& info) {
+  return Start<std::vector<ipvs::Service>>(
+      info, "ipvs.services", [](ipvs::Client& c) { return c.GetServices(); },
+      [](Napi::Env env, const std::vector<ipvs::Service>& v) { return FromList(env, v, FromService); });
+}
+
+Napi::Value Handle::GetService(const Napi::CallbackInfo& info) {
+  const ipvs::ServiceKey key = ToServiceKey(info[0]);
+  return Start<ipvs::Service>(
+      info, "ipvs.service", [key](ipvs::Client& c) { return c.GetService(key); },
+      [](Napi::Env env, const ipvs::Service& s) { return FromService(env, s); });
+}
+
+Napi::Value Handle::AddService(const Napi::CallbackInfo& info) {
+  const ipvs::Service svc = ToService(info[0]);
+  return StartAck(info, "ipvs.addService", [svc](ipvs::Client& c) { c.Execute(ipvs::AddServiceRequest(svc)); });
+}
+
+Napi::Value Handle::UpdateService(const Napi::CallbackInfo& info) {
+  const ipvs::Service svc = ToService(info[0]);
+  return StartAck(info, "ipvs.updateService", [svc](ipvs::Client& c) { c.Execute(ipvs::UpdateServiceRequest(svc)); });
+}
+
+Napi::Value Handle::DeleteService(const Napi::CallbackInfo& info) {
+  const ipvs::ServiceKey key = ToServiceKey(info[0]);
+  return StartAck(info, "ipvs.deleteService", [key](ipvs::Client& c) { c.Execute(ipvs::DeleteServiceRequest(key)); });
+}
+
+Napi::Value Handle::Destinations(const Napi::CallbackInfo& info) {
+  const ipvs::ServiceKey key = ToServiceKey(info[0]);
+  return Start<std::vector<ipvs::Destination>>(
+      info, "ipvs.destinations", [key](ipvs::Client& c) { return c.GetDestinations(key); },
+      [](Napi::Env env, const std::vector<ipvs::Destination>& v) { return FromList(env, v, FromDestination); });
+}
+
+Napi::Value Handle::AddDestination(const Napi::CallbackInfo& info) {
+  const ipvs::ServiceKey key = ToServiceKey(info[0]);
+  const ipvs::Destination d = ToDestination(info[1], key.family);
+  return StartAck(info, "ipvs.addDestination",
+                  [key, d](ipvs::Client& c) { c.Execute(ipvs::AddDestinationRequest(key, d)); });
+}
+
+Napi::Value Handle::UpdateDestination(const Napi::CallbackInfo& info) {
+  const ipvs::ServiceKey key = ToServiceKey(info[0]);
+  const ipvs::Destination d = ToDestination(info[1], key.family);
+  return StartAck(info, "ipvs.updateDestination",
+                  [key, d](ipvs::Client& c) { c.Execute(ipvs::UpdateDestinationRequest(key, d)); });
+}
+
+Napi::Value Handle::DeleteDestination(const Napi::CallbackInfo& info) {
+  const ipvs::ServiceKey key = ToServiceKey(info[0]);
+  const ipvs::Destination d = ToDestination(info[1], key.family);
+  return StartAck(info, "ipvs.deleteDestination",
+                  [key, d](ipvs::Client& c) { c.Execute(ipvs::DeleteDestinationRequest(key, d)); });
+}
+
+Napi::Value Handle::Info(const Napi::CallbackInfo& info) {
+  return Start<ipvs::Info>(
+      info, "ipvs.info", [](ipvs::Client& c) { return c.GetInfo(); },
+      [](Napi::Env env, const ipvs::Info& i) { return FromInfo(env, i); });
+}
+
+Napi::Value Handle::Timeouts(const Napi::CallbackInfo& info) {
+  return Start<ipvs::Timeouts>(
+      info, "ipvs.timeouts", [](ipvs::Client& c) { return c.GetTimeouts(); },
+      [](Napi::Env env, const ipvs::Timeouts& t) { return FromTimeouts(env, t); });
+}
+
+Napi::Value Handle::SetTimeouts(const Napi::CallbackInfo& info) {
+  const ipvs::Timeouts t = ToTimeouts(info[0]);
+  return StartAck(info, "ipvs.setTimeouts", [t](ipvs::Client& c) { c.Execute(ipvs::SetTimeoutsRequest(t)); });
+}
+
+Napi::Value Handle::Zero(const Napi::CallbackInfo& info) {
+  const bool all = info.Length() == 0 || info[0].IsUndefined() || info[0].IsNull();
+  const ipvs::ServiceKey key = all ? ipvs::ServiceKey{} : ToServiceKey(info[0]);
+  return StartAck(info, "ipvs.zero",
+                  [all, key](ipvs::Client& c) { c.Execute(ipvs::ZeroRequest(all ? nullptr : &key)); });
+}
+
+Napi::Value Handle::Flush(const Napi::CallbackInfo& info) {
+  return StartAck(info, "ipvs.flush", [](ipvs::Client& c) { c.Execute(ipvs::FlushRequest()); });
+}
+
+Napi::Value Handle::Daemons(const Napi::CallbackInfo& info) {
+  return Start<std::vector<ipvs::Daemon>>(
+      info, "ipvs.daemons", [](ipvs::Client& c) { return c.GetDaemons(); },
+      [](Napi::Env env, const std::vector<ipvs::Daemon>& v) { return FromList(env, v, FromDaemon); });
+}
+
+Napi::Value Handle::StartDaemon(const Napi::CallbackInfo& info) {
+  const ipvs::Daemon d = ToDaemon(info[0]);
+  return StartAck(info, "ipvs.startDaemon", [d](ipvs::Client& c) { c.Execute(ipvs::StartDaemonRequest(d)); });
+}
+
+Napi::Value Handle::StopDaemon(const Napi::CallbackInfo& info) {
+  const uint32_t state = ToUint32(info[0], "state");
+  return StartAck(info, "ipvs.stopDaemon", [state](ipvs::Client& c) { c.Execute(ipvs::StopDaemonRequest(state)); });
+}
+
+Napi::Value Handle::Close(const Napi::CallbackInfo& info) {
+  // The running operation keeps its own reference to the client; the socket
+  // closes when it finishes. Queued ones never start.
+  client_.reset();
+  std::deque<Operation*> queued;
+  queued.swap(queue_);
+  for (Operation* op : queued) op->RejectUnstarted(MakeClosedError(info.Env()));
+  return info.Env().Undefined();
+}
+
+}  // namespace addon

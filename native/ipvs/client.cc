@@ -1,0 +1,54 @@
+#include "client.h"
+
+#include "../netlink/error.h"
+#include "codec.h"
+#include "constants.h"
+#include "requests.h"
+
+namespace ipvs {
+
+Client::Client(int receive_timeout_ms) : conn_(kFamilyName, receive_timeout_ms) {}
+
+template <typename T, typename Decode>
+std::vector<T> Client::Collect(nl::GenlRequest request, Decode decode) {
+  std::vector<T> out;
+  conn_.Transact(
+      request, [&](const nl::Message& m) { out.push_back(decode(m)); }, [&] { out.clear(); });
+  return out;
+}
+
+std::vector<Service> Client::GetServices() { return Collect<Service>(GetServicesRequest(), DecodeService); }
+
+Service Client::GetService(const ServiceKey& key) {
+  std::vector<Service> found = Collect<Service>(GetServiceRequest(key), DecodeService);
+  if (found.size() != 1) nl::ThrowProtocolError("GET_SERVICE answered with " + std::to_string(found.size()) + " services");
+  return found[0];
+}
+
+std::vector<Destination> Client::GetDestinations(const ServiceKey& key) {
+  std::vector<Destination> dests = Collect<Destination>(GetDestinationsRequest(key), DecodeDestination);
+  for (Destination& d : dests) {
+    if (d.family == 0) d.family = key.family;  // kernels before 3.18 omit ADDR_FAMILY
+  }
+  return dests;
+}
+
+Info Client::GetInfo() {
+  std::vector<Info> v = Collect<Info>(GetInfoRequest(), DecodeInfo);
+  if (v.size() != 1) nl::ThrowProtocolError("GET_INFO answered without info");
+  return v[0];
+}
+
+Timeouts Client::GetTimeouts() {
+  std::vector<Timeouts> v = Collect<Timeouts>(GetTimeoutsRequest(), DecodeTimeouts);
+  if (v.size() != 1) nl::ThrowProtocolError("GET_CONFIG answered without timeouts");
+  return v[0];
+}
+
+std::vector<Daemon> Client::GetDaemons() { return Collect<Daemon>(GetDaemonsRequest(), DecodeDaemon); }
+
+void Client::Execute(nl::GenlRequest request) {
+  conn_.Transact(request, [](const nl::Message&) {});
+}
+
+}  // namespace ipvs

@@ -1,0 +1,35 @@
+// The IPVS operations over one persistent generic netlink connection.
+// Blocking and not thread-safe: the addon calls it from one worker at a time.
+#pragma once
+
+#include <vector>
+
+#include "../netlink/genl_connection.h"
+#include "types.h"
+
+namespace ipvs {
+
+class Client {
+ public:
+  // Opens the socket and resolves the IPVS family (ENOENT: no IPVS in the kernel).
+  explicit Client(int receive_timeout_ms);
+
+  std::vector<Service> GetServices();
+  Service GetService(const ServiceKey& key);  // ESRCH when absent
+  std::vector<Destination> GetDestinations(const ServiceKey& key);
+  Info GetInfo();
+  Timeouts GetTimeouts();
+  std::vector<Daemon> GetDaemons();
+
+  // Runs a request that the kernel answers with an ACK only (add, update,
+  // delete, zero, flush, timeouts, daemons: see requests.h).
+  void Execute(nl::GenlRequest request);
+
+ private:
+  template <typename T, typename Decode>
+  std::vector<T> Collect(nl::GenlRequest request, Decode decode);
+
+  nl::GenlConnection conn_;
+};
+
+}  // namespace ipvs

@@ -1,0 +1,80 @@
+#include "genl_connection.h"
+
+#include <errno.h>
+
+#include <ctime>
+
+#include "error.h"
+#include "reply_reader.h"
+
+namespace nl {
+
+namespace {
+
+// linux/genetlink.h
+constexpr uint8_t kCtrlCmdGetFamily = 3;
+constexpr uint16_t kCtrlAttrFamilyId = 1, kCtrlAttrFamilyName = 2;
+constexpr int kMaxDumpRestarts = 3;
+
+}  // namespace
+
+GenlConnection::GenlConnection(std::string family_name, int receive_timeout_ms)
+    : family_name_(std::move(family_name)),
+      socket_(receive_timeout_ms),
+      // Start at a time-derived number so replies to an earlier process that
+      // reused our port id cannot match.
+      seq_(static_cast<uint32_t>(time(nullptr))) {
+  family_id_ = ResolveFamily();
+}
+
+uint16_t GenlConnection::ResolveFamily() {
+  GenlRequest req(kGenlIdCtrl, kCtrlCmdGetFamily, kFlagRequest | kFlagAck, 1);
+  req.attrs().PutString(kCtrlAttrFamilyName, family_name_);
+  uint16_t id = 0;
+  SendAndReceive(req, [&](const Message& m) {
+    AttrReader attrs = m.GenlAttrs();
+    Attr a;
+    while (attrs.Next(a)) {
+      if (a.type == kCtrlAttrFamilyId) id = a.U16();
+    }
+  });
+  if (id == 0) ThrowProtocolError("family lookup reply without a family id");
+  return id;
+}
+
+bool GenlConnection::SendAndReceive(GenlRequest& request, const Handler& on_message) {
+  const uint32_t seq = ++seq_;
+  socket_.Send(request.Finish(seq, socket_.port_id()));
+  ReplyReader reader(seq, socket_.port_id(), on_message);
+  while (!reader.Feed(buf_.data(), socket_.Receive(buf_))) {
+  }
+  return !reader.interrupted();
+}
+
+void GenlConnection::Transact(GenlRequest& request, const Handler& on_message,
+                              const std::function<void()>& on_restart) {
+  request.SetFamily(family_id_);
+  bool re_resolved = false;
+  for (int restarts = 0;; ++restarts) {
+    try {
+      if (SendAndReceive(request, on_message)) return;
+    } catch (const Error& e) {
+      if (e.origin() != ErrorOrigin::kKernel || e.errnum() != ENOENT || re_resolved) throw;
+      // ENOENT is also a real answer (scheduler not found): retry only when
+      // the family id really changed.
+      re_resolved = true;
+      const uint16_t id = ResolveFamily();
+      if (id == family_id_) throw;
+      family_id_ = id;
+      request.SetFamily(id);
+      if (on_restart) on_restart();
+      continue;
+    }
+    if (!on_restart || restarts >= kMaxDumpRestarts) {
+      throw Error(ErrorOrigin::kKernel, EINTR, "netlink", "dump interrupted by concurrent changes");
+    }
+    on_restart();
+  }
+}
+
+}  // namespace nl

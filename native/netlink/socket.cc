@@ -1,0 +1,98 @@
+#include "socket.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "error.h"
+
+namespace nl {
+
+namespace {
+
+// Large enough for any kernel datagram: dumps are capped at 32 KiB per skb.
+constexpr size_t kReceiveBufferLen = 64 * 1024;
+// Room in the socket for a burst of dump datagrams before the kernel waits.
+constexpr int kSocketBufferBytes = 1 << 20;
+
+[[noreturn]] void ThrowSys(const char* syscall) {
+  throw Error(ErrorOrigin::kSystem, errno, syscall);
+}
+
+void SetIntOption(int fd, int level, int name, int value) {
+  // Best effort: older kernels lack extended acks; buffer sizes are hints.
+  setsockopt(fd, level, name, &value, sizeof value);
+}
+
+}  // namespace
+
+Socket::Socket(int receive_timeout_ms) {
+  fd_ = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+  if (fd_ < 0) ThrowSys("socket");
+  SetIntOption(fd_, SOL_NETLINK, NETLINK_EXT_ACK, 1);
+  SetIntOption(fd_, SOL_NETLINK, NETLINK_CAP_ACK, 1);  // errors echo only the header
+  SetIntOption(fd_, SOL_SOCKET, SO_RCVBUF, kSocketBufferBytes);
+  SetIntOption(fd_, SOL_SOCKET, SO_SNDBUF, kSocketBufferBytes);
+  if (receive_timeout_ms > 0) {
+    timeval tv{receive_timeout_ms / 1000, (receive_timeout_ms % 1000) * 1000};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  }
+  sockaddr_nl local{};
+  local.nl_family = AF_NETLINK;  // nl_pid 0: the kernel assigns our port id
+  socklen_t alen = sizeof local;
+  if (bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) < 0 ||
+      getsockname(fd_, reinterpret_cast<sockaddr*>(&local), &alen) < 0) {
+    const int saved = errno;
+    close(fd_);
+    errno = saved;
+    ThrowSys("bind");
+  }
+  port_id_ = local.nl_pid;
+}
+
+Socket::~Socket() {
+  if (fd_ >= 0) close(fd_);
+}
+
+void Socket::Send(const std::vector<uint8_t>& bytes) {
+  sockaddr_nl kernel{};
+  kernel.nl_family = AF_NETLINK;
+  for (;;) {
+    const ssize_t n = sendto(fd_, bytes.data(), bytes.size(), 0,
+                             reinterpret_cast<sockaddr*>(&kernel), sizeof kernel);
+    if (n >= 0) return;
+    if (errno != EINTR) ThrowSys("sendmsg");
+  }
+}
+
+size_t Socket::Receive(std::vector<uint8_t>& buf) {
+  if (buf.size() < kReceiveBufferLen) buf.resize(kReceiveBufferLen);
+  for (;;) {
+    sockaddr_nl from{};
+    iovec iov{buf.data(), buf.size()};
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof from;
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    const ssize_t n = recvmsg(fd_, &msg, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        throw Error(ErrorOrigin::kSystem, ETIMEDOUT, "recvmsg", "no reply from the kernel in time");
+      }
+      ThrowSys("recvmsg");
+    }
+    if (from.nl_pid != 0) continue;  // only the kernel talks to us
+    if (msg.msg_flags & MSG_TRUNC) {
+      throw Error(ErrorOrigin::kProtocol, EMSGSIZE, "recvmsg", "netlink datagram truncated");
+    }
+    return static_cast<size_t>(n);
+  }
+}
+
+}  // namespace nl

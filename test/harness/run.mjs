@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// Entry point of the real-kernel test harness.
+//
+//   node test/harness/run.mjs kernel [vitest args...]  kernel suite in a real IPVS kernel
+//   node test/harness/run.mjs test                     unit suite on the host, then the kernel
+//                                                      suite; ends with "N passed, N failed, N skipped"
+//   node test/harness/run.mjs demo                     examples/demo.ts in the kernel
+//   node test/harness/run.mjs exec -- <cmd> [args...]  any command in the kernel
+//
+// Env: IPVS_TEST_KERNEL=uml|netns (force where), IPVS_TEST_KERNEL_SOURCE=auto|archive|fallback,
+// IPVS_TEST_KERNEL_CACHE (cache dir), IPVS_TEST_TIMEOUT (seconds for the whole run, default 1500),
+// IPVS_TEST_UML_MEM (default 2G), IPVS_TEST_KERNEL_MIRROR (Debian mirror for sid).
+import { join } from 'node:path';
+import { PROJECT_ROOT } from './kernel.mjs';
+import { HarnessError, killAll, log, makeTempDir, removeTempDir, run } from './proc.mjs';
+import { countSuite, reporterArgs } from './summary.mjs';
+import { runInKernel } from './target.mjs';
+
+const NODE = process.execPath; // same path inside UML: its / is the host's
+const VITEST = 'node_modules/vitest/vitest.mjs';
+const KERNEL_SUITE = [NODE, VITEST, 'run', '--config', 'test/kernel/vitest.config.ts'];
+const UNIT_SUITE = [NODE, VITEST, 'run', '--config', 'test/unit/vitest.config.ts'];
+const DEMO = [NODE, 'node_modules/tsx/dist/cli.mjs', 'examples/demo.ts'];
+
+// Tools such as modprobe and ip live in sbin, which a non-login PATH may lack.
+process.env.PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/local/sbin:/usr/sbin:/sbin`;
+
+function usage() {
+  console.error('usage: run.mjs kernel [vitest args...] | test | demo | exec -- <cmd> [args...]');
+  return 2;
+}
+
+async function main([mode, ...rest]) {
+  switch (mode) {
+    case 'kernel':
+      return runInKernel([...KERNEL_SUITE, ...rest]);
+    case 'demo':
+      return runInKernel(DEMO);
+    case 'exec': {
+      const argv = rest[0] === '--' ? rest.slice(1) : rest;
+      return argv.length ? runInKernel(argv) : usage();
+    }
+    case 'test':
+      return testAll();
+    default:
+      return usage();
+  }
+}
+
+/** Both suites, then one summary line; non-zero unless both ran and none failed. */
+async function testAll() {
+  const dir = makeTempDir('ipvs-test-report-');
+  const suites = [];
+  // On the global timeout, still end with the summary line, counting the hang as a failure.
+  onTimeout = () => printSummary([...suites, { name: 'timeout', passed: 0, failed: 1, skipped: 0, notes: [] }]);
+  try {
+    for (const [name, start] of [
+      ['unit', (args) => run(UNIT_SUITE[0], [...UNIT_SUITE.slice(1), ...args], { cwd: PROJECT_ROOT })],
+      ['kernel', (args) => runInKernel([...KERNEL_SUITE, ...args])],
+    ]) {
+      const file = join(dir, `${name}.json`);
+      let status;
+      try {
+        status = await start(reporterArgs(file));
+      } catch (err) {
+        if (!(err instanceof HarnessError)) throw err;
+        log(`error: ${err.message}`);
+        status = 'error';
+      }
+      suites.push(countSuite(name, file, status));
+    }
+    const total = printSummary(suites);
+    return total.failed === 0 && total.passed > 0 ? 0 : 1;
+  } finally {
+    removeTempDir(dir);
+  }
+}
+
+/** Per-suite lines on stderr, then the one total line, last, on stdout. */
+function printSummary(suites) {
+  const total = { passed: 0, failed: 0, skipped: 0 };
+  for (const s of suites) {
+    for (const note of s.notes) log(note);
+    log(`${s.name}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+    for (const k of Object.keys(total)) total[k] += s[k];
+  }
+  console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+  return total;
+}
+
+// A hung kernel or test must not hang CI: kill everything and fail.
+let onTimeout = () => {};
+const limit = Number(process.env.IPVS_TEST_TIMEOUT || 1500);
+setTimeout(() => {
+  killAll();
+  log(`error: gave up after ${limit} s (IPVS_TEST_TIMEOUT); killed the test kernel`);
+  onTimeout();
+  process.exit(124);
+}, limit * 1000).unref();
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => {
+    killAll();
+    process.exit(sig === 'SIGINT' ? 130 : 143);
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (err) => {
+    log(`error: ${err instanceof HarnessError ? err.message : err.stack}`);
+    process.exitCode = 1;
+  },
+);
