@@ -104,7 +104,7 @@ export interface NativeBinding {
   open(options: { timeoutMs: number }): Promise<NativeHandle>;
   testing: {
     encodeRequest(op: string, ...args: unknown[]): Buffer;
-    decodeReply(kind: string, datagrams: Buffer[], seq: number, portId: number): unknown;
+    decodeReply(kind: string, datagrams: Buffer[], seq: number, portId: number, serviceFamily?: number): unknown;
   };
 }
 

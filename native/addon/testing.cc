@@ -41,14 +41,16 @@ nl::GenlRequest BuildRequest(const std::string& op, const Napi::CallbackInfo& in
   throw Napi::TypeError::New(info.Env(), "unknown op " + op);
 }
 
-Napi::Value Decode(Napi::Env env, const std::string& kind, const std::vector<nl::Message>& msgs) {
+Napi::Value Decode(Napi::Env env, const std::string& kind, const std::vector<nl::Message>& msgs, uint16_t family) {
   auto list = [&](auto decode, auto from) {
     Napi::Array arr = Napi::Array::New(env, msgs.size());
     for (size_t i = 0; i < msgs.size(); ++i) arr.Set(static_cast<uint32_t>(i), from(env, decode(msgs[i])));
     return arr;
   };
   if (kind == "services") return list(ipvs::DecodeService, FromService);
-  if (kind == "destinations") return list(ipvs::DecodeDestination, FromDestination);
+  if (kind == "destinations") {
+    return list([family](const nl::Message& m) { return ipvs::DecodeDestination(m, family); }, FromDestination);
+  }
   if (kind == "info") return list(ipvs::DecodeInfo, FromInfo);
   if (kind == "timeouts") return list(ipvs::DecodeTimeouts, FromTimeouts);
   if (kind == "daemons") return list(ipvs::DecodeDaemon, FromDaemon);
@@ -70,6 +72,8 @@ Napi::Value DecodeReply(const Napi::CallbackInfo& info) {
   Napi::Array datagrams = info[1].As<Napi::Array>();
   const uint32_t seq = ToUint32(info[2], "seq");
   const uint32_t port_id = ToUint32(info[3], "portId");
+  // The service's address family, for destination replies of old kernels.
+  const uint16_t family = info[4].IsUndefined() ? 2 : static_cast<uint16_t>(ToUint32(info[4], "family"));
   // Keep every datagram alive while messages point into them.
   std::vector<std::vector<uint8_t>> storage;
   std::vector<nl::Message> msgs;
@@ -82,7 +86,7 @@ Napi::Value DecodeReply(const Napi::CallbackInfo& info) {
       done = reader.Feed(storage.back().data(), storage.back().size());
     }
     if (!done) throw nl::Error(nl::ErrorOrigin::kProtocol, 71, "recvmsg", "reply incomplete");
-    return Decode(env, kind, msgs);
+    return Decode(env, kind, msgs, family);
   } catch (const nl::Error& e) {
     throw MakeError(env, e);
   }

@@ -26,11 +26,8 @@ Service Client::GetService(const ServiceKey& key) {
 }
 
 std::vector<Destination> Client::GetDestinations(const ServiceKey& key) {
-  std::vector<Destination> dests = Collect<Destination>(GetDestinationsRequest(key), DecodeDestination);
-  for (Destination& d : dests) {
-    if (d.family == 0) d.family = key.family;  // kernels before 3.18 omit ADDR_FAMILY
-  }
-  return dests;
+  return Collect<Destination>(GetDestinationsRequest(key),
+                              [&key](const nl::Message& m) { return DecodeDestination(m, key.family); });
 }
 
 Info Client::GetInfo() {

@@ -175,7 +175,7 @@ Service DecodeService(const nl::Message& m) {
   return s;
 }
 
-Destination DecodeDestination(const nl::Message& m) {
+Destination DecodeDestination(const nl::Message& m, uint16_t service_family) {
   nl::Attr nest;
   if (!FindNest(m, kCmdAttrDest, nest)) nl::ThrowProtocolError("destination reply without a DEST attribute");
   Destination d;
@@ -202,7 +202,8 @@ Destination DecodeDestination(const nl::Message& m) {
       default: break;
     }
   }
-  return d;  // family 0 (kernel < 3.18): the caller uses the service's family
+  if (d.family == 0) d.family = service_family;
+  return d;
 }
 
 Info DecodeInfo(const nl::Message& m) {

@@ -17,7 +17,8 @@ void PutDaemon(nl::AttrWriter& w, const Daemon& daemon);                // DAEMO
 void PutTimeouts(nl::AttrWriter& w, const Timeouts& t);                 // top level
 
 Service DecodeService(const nl::Message& m);
-Destination DecodeDestination(const nl::Message& m);
+// service_family stands in for ADDR_FAMILY, which kernels before 3.18 omit.
+Destination DecodeDestination(const nl::Message& m, uint16_t service_family);
 Info DecodeInfo(const nl::Message& m);
 Timeouts DecodeTimeouts(const nl::Message& m);
 Daemon DecodeDaemon(const nl::Message& m);

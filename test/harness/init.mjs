@@ -14,7 +14,8 @@ const MODULES = ['ip_vs', 'nf_conntrack', 'veth', 'dummy'];
 /** Host env vars that make it into the guest (init starts with an empty env). */
 export function passthroughEnv(env = process.env) {
   const keep = (k) => ['CI', 'FORCE_COLOR', 'NO_COLOR', 'TERM'].includes(k) || k.startsWith('IPVS_') || k.startsWith('VITEST');
-  return Object.fromEntries(Object.entries(env).filter(([k, v]) => keep(k) && v !== undefined));
+  const valid = (k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k); // usable with `export`
+  return Object.fromEntries(Object.entries(env).filter(([k, v]) => keep(k) && valid(k) && v !== undefined));
 }
 
 /** POSIX-shell single-quoting. */

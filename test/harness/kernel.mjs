@@ -57,17 +57,57 @@ export async function ensureKernel(source = process.env.IPVS_TEST_KERNEL_SOURCE 
     const k = readStamp(s);
     if (k) return k;
   }
-  const errors = [];
-  for (const s of order) {
-    try {
-      return await buildKernel(s);
-    } catch (err) {
-      if (!(err instanceof HarnessError)) throw err;
-      log(`${s} kernel unusable: ${err.message}`);
-      errors.push(`${s}: ${err.message}`);
+  const unlock = await lockCache();
+  try {
+    const errors = [];
+    for (const s of order) {
+      try {
+        return readStamp(s) ?? (await buildKernel(s)); // another run may have built it meanwhile
+      } catch (err) {
+        if (!(err instanceof HarnessError)) throw err;
+        log(`${s} kernel unusable: ${err.message}`);
+        errors.push(`${s}: ${err.message}`);
+      }
     }
+    throw new HarnessError(`no usable test kernel:\n  ${errors.join('\n  ')}`);
+  } finally {
+    unlock();
   }
-  throw new HarnessError(`no usable test kernel:\n  ${errors.join('\n  ')}`);
+}
+
+/**
+ * One builder at a time per cache (a developer's run and another one can
+ * overlap). mkdir is atomic; a lock whose owner process is gone is stale.
+ */
+async function lockCache() {
+  const lock = join(CACHE_DIR, '.lock');
+  mkdirSync(CACHE_DIR, { recursive: true });
+  for (let waited = 0; ; waited += 500) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      return () => rmSync(lock, { recursive: true, force: true });
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    const owner = Number(readFileSync(join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
+    if (owner && !isAlive(owner)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (waited === 0) log(`waiting for another run building the kernel in ${CACHE_DIR}`);
+    if (waited > 600_000) throw new HarnessError(`cache still locked after 10 min: ${lock}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
 }
 
 function kernelInfo(source) {
