@@ -10,6 +10,7 @@
 // Env: IPVS_TEST_KERNEL=uml|netns (force where), IPVS_TEST_KERNEL_SOURCE=auto|archive|fallback,
 // IPVS_TEST_KERNEL_CACHE (cache dir), IPVS_TEST_TIMEOUT (seconds for the whole run, default 1500),
 // IPVS_TEST_UML_MEM (default 2G), IPVS_TEST_KERNEL_MIRROR (Debian mirror for sid).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './kernel.mjs';
 import { HarnessError, killAll, log, makeTempDir, removeTempDir, run } from './proc.mjs';
@@ -21,6 +22,8 @@ const VITEST = 'node_modules/vitest/vitest.mjs';
 const KERNEL_SUITE = [NODE, VITEST, 'run', '--config', 'test/kernel/vitest.config.ts'];
 const UNIT_SUITE = [NODE, VITEST, 'run', '--config', 'test/unit/vitest.config.ts'];
 const DEMO = [NODE, 'node_modules/tsx/dist/cli.mjs', 'examples/demo.ts'];
+// The alternative build (npm run build:cmake); when present it must pass the same suites.
+const CMAKE_ADDON = 'build-cmake/Release/ipvs.node';
 
 // Tools such as modprobe and ip live in sbin, which a non-login PATH may lack.
 process.env.PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/local/sbin:/usr/sbin:/sbin`;
@@ -47,18 +50,33 @@ async function main([mode, ...rest]) {
   }
 }
 
-/** Both suites, then one summary line; non-zero unless both ran and none failed. */
+/**
+ * Both suites (and both again with the cmake-js addon when it was built),
+ * then one summary line; non-zero unless all ran and none failed.
+ */
 async function testAll() {
   const dir = makeTempDir('ipvs-test-report-');
   const suites = [];
   // On the global timeout, still end with the summary line, counting the hang as a failure.
   onTimeout = () => printSummary([...suites, { name: 'timeout', passed: 0, failed: 1, skipped: 0, notes: [] }]);
+  const plan = [
+    ['unit', (args) => run(UNIT_SUITE[0], [...UNIT_SUITE.slice(1), ...args], { cwd: PROJECT_ROOT })],
+    ['kernel', (args) => runInKernel([...KERNEL_SUITE, ...args])],
+  ];
+  if (existsSync(join(PROJECT_ROOT, CMAKE_ADDON))) {
+    const withCmake = (start) => async (args) => {
+      process.env.IPVS_ADDON = CMAKE_ADDON; // read by lib/native.ts, passed into the kernel
+      try {
+        return await start(args);
+      } finally {
+        delete process.env.IPVS_ADDON;
+      }
+    };
+    plan.push(...plan.map(([name, start]) => [`${name} (cmake-js addon)`, withCmake(start)]));
+  }
   try {
-    for (const [name, start] of [
-      ['unit', (args) => run(UNIT_SUITE[0], [...UNIT_SUITE.slice(1), ...args], { cwd: PROJECT_ROOT })],
-      ['kernel', (args) => runInKernel([...KERNEL_SUITE, ...args])],
-    ]) {
-      const file = join(dir, `${name}.json`);
+    for (const [name, start] of plan) {
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.json`);
       let status;
       try {
         status = await start(reporterArgs(file));

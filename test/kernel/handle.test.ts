@@ -3,6 +3,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { Ipvs, IpvsError } from '../../lib/index';
+import { expectedAddon, loadedAddons } from '../loaded-addons';
 import { ipvsadm, saved } from './helpers';
 
 it('settles 500 concurrent operations on one handle, in order', async () => {
@@ -52,4 +53,9 @@ it('a process without CAP_NET_ADMIN gets EPERM at open(), saying why', () => {
   expect(out.message).toMatch(/CAP_NET_ADMIN/);
   // ipvsadm agrees that this is a permission problem.
   expect(() => execFileSync('setpriv', ['--inh-caps=-all', '--bounding-set=-all', '--', 'ipvsadm', '-Ln'], { stdio: 'pipe' })).toThrow(/Permission denied/);
+});
+
+it('runs on the addon build the harness chose', async () => {
+  (await Ipvs.open()).close();
+  expect(loadedAddons()).toContain(expectedAddon());
 });
