@@ -59,3 +59,32 @@ it('runs on the addon build the harness chose', async () => {
   (await Ipvs.open()).close();
   expect(loadedAddons()).toContain(expectedAddon());
 });
+
+it('frees the socket of a handle that is garbage-collected without close()', () => {
+  // A child with --expose-gc: open 20 handles, drop them, collect, count its
+  // generic netlink sockets (fd inodes listed in /proc/net/netlink as protocol 16).
+  const script = `
+    require('tsx/cjs');
+    const { readdirSync, readlinkSync, readFileSync } = require('node:fs');
+    const sockets = () => {
+      const genl = new Set(readFileSync('/proc/self/net/netlink', 'utf8').split('\\n').slice(1)
+        .map((l) => l.trim().split(/\\s+/)).filter((f) => f[1] === '16').map((f) => f[f.length - 1]));
+      return readdirSync('/proc/self/fd').filter((fd) => {
+        try { return genl.has(/socket:\\[(\\d+)\\]/.exec(readlinkSync('/proc/self/fd/' + fd))?.[1]); } catch { return false; }
+      }).length;
+    };
+    const { Ipvs } = require('./lib/index.ts');
+    (async () => {
+      const before = sockets();
+      let handles = await Promise.all(Array.from({ length: 20 }, () => Ipvs.open()));
+      await Promise.all(handles.map((h) => h.services()));
+      const opened = sockets();
+      handles = undefined;
+      for (let i = 0; i < 10 && sockets() > before; i++) { global.gc(); await new Promise((r) => setTimeout(r, 50)); }
+      console.log(JSON.stringify({ before, opened, after: sockets() }));
+    })();`;
+  const r = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+  const { before, opened, after } = JSON.parse(r.stdout);
+  expect(opened - before).toBe(20);
+  expect(after).toBe(before);
+});

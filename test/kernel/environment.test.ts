@@ -1,0 +1,39 @@
+// The environment around the API: a kernel without IPVS (module gone and not
+// loadable) gives ERR_IPVS_UNAVAILABLE with what to do, and a handle opened
+// before the module was reloaded finds the new family id by itself.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { Ipvs } from '../../lib/index';
+import { ipvsadm, saved } from './helpers';
+
+const MODPROBE = '/proc/sys/kernel/modprobe';
+
+function ipvsModules(): string[] {
+  return readFileSync('/proc/modules', 'utf8').split('\n').map((l) => l.split(' ')[0]!).filter((m) => m.startsWith('ip_vs'));
+}
+
+it('reports a missing IPVS, then survives the module coming back', async () => {
+  const survivor = await Ipvs.open();
+  ipvsadm('-C');
+  const modprobe = readFileSync(MODPROBE, 'utf8').trim();
+  try {
+    writeFileSync(MODPROBE, '/bin/false\n'); // the kernel may not autoload ip_vs again
+    const mods = ipvsModules();
+    execFileSync('modprobe', ['-r', ...mods.filter((m) => m !== 'ip_vs'), 'ip_vs']);
+    expect(existsSync('/proc/net/ip_vs')).toBe(false);
+
+    const err = await Ipvs.open().catch((e) => e);
+    expect(err).toMatchObject({ name: 'IpvsError', code: 'ERR_IPVS_UNAVAILABLE', errno: -2, operation: 'open' });
+    expect(err.message).toMatch(/modprobe ip_vs/);
+    await expect(survivor.services()).rejects.toMatchObject({ code: 'ENOENT', errno: -2 });
+  } finally {
+    writeFileSync(MODPROBE, `${modprobe}\n`);
+    execFileSync('modprobe', ['ip_vs']);
+  }
+  // Re-registered, the family may have a new id: the old handle resolves it again.
+  await survivor.addService({ protocol: 'tcp', address: '192.0.2.1', port: 80, scheduler: 'rr' });
+  expect(saved()).toEqual(['-A -t 192.0.2.1:80 -s rr']);
+  expect(await survivor.services()).toHaveLength(1);
+  survivor.close();
+});
