@@ -53,6 +53,7 @@ const MEANING: Record<string, Record<string, string>> = {
   updateService: { ESRCH: 'no such service', ENOENT: 'scheduler or persistence engine not found' },
   deleteService: { ESRCH: 'no such service' },
   service: { ESRCH: 'no such service' },
+  destinations: { ESRCH: 'no such service' },
   zero: { ESRCH: 'no such service' },
   addDestination: { ESRCH: 'service not defined', EEXIST: 'destination already exists' },
   updateDestination: { ESRCH: 'service not defined', ENOENT: 'no such destination' },

@@ -10,7 +10,7 @@ import { toDestination, toInfo, toService } from './convert';
 import { native, type NativeHandle } from './native';
 import type { Destination, DestinationKey, DestinationSpec, Info, OpenOptions, Service, ServiceKey, ServiceSpec, Timeouts } from './types';
 import { checkDestinationKey, checkDestinationSpec } from './validate/destination';
-import { integer, object } from './validate/primitives';
+import { integer, knownKeys, object } from './validate/primitives';
 import { checkServiceKey, checkServiceSpec } from './validate/service';
 import { checkTimeouts } from './validate/timeouts';
 
@@ -33,6 +33,7 @@ export class Ipvs {
    */
   static async open(options: OpenOptions = {}): Promise<Ipvs> {
     const o = object('options', options);
+    knownKeys('options', o, new Set(['timeout']));
     const timeoutMs = o.timeout === undefined ? DEFAULT_TIMEOUT_MS : integer('options.timeout', o.timeout, 1, 3_600_000);
     let handle: NativeHandle;
     try {

@@ -153,6 +153,6 @@ export interface Timeouts {
 }
 
 export interface OpenOptions {
-  /** How long one kernel request may take, ms. Default 30000. */
+  /** How long to wait for each reply datagram from the kernel, ms (1..3600000). Default 30000. */
   timeout?: number;
 }

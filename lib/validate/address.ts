@@ -9,6 +9,8 @@ import type { Family } from '../types';
 
 export function address(name: string, v: unknown): { address: string; family: Family } {
   if (typeof v !== 'string') throw invalidType(name, 'of type string', v);
+  // IPVS keys have no scope: refuse zone ids ('fe80::1%eth0') that isIPv6 allows.
+  if (v.includes('%')) throw invalidValue(name, v, 'must not carry a zone id');
   if (isIPv4(v)) return { address: v, family: 'inet' };
   if (isIPv6(v)) return { address: v, family: 'inet6' };
   throw invalidValue(name, v, 'must be an IPv4 or IPv6 address');

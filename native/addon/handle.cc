@@ -54,6 +54,10 @@ Handle::Handle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Handle>(info) 
   delete holder;
 }
 
+Handle::~Handle() {
+  for (Operation* op : queue_) delete op;
+}
+
 template <typename R, typename Run, typename ToJs>
 Napi::Value Handle::Start(const Napi::CallbackInfo& info, const char* name, Run run, ToJs to_js) {
   auto* op = new LambdaOperation<R>(*this, name, std::move(run), std::move(to_js));
@@ -74,11 +78,16 @@ Napi::Value Handle::StartAck(const Napi::CallbackInfo& info, const char* name, R
 }
 
 void Handle::Pump() {
-  if (running_ || queue_.empty()) return;
-  running_ = true;
-  Operation* next = queue_.front();
-  queue_.pop_front();
-  next->Queue();
+  while (!running_ && !queue_.empty()) {
+    Operation* next = queue_.front();
+    queue_.pop_front();
+    try {
+      next->Queue();
+      running_ = true;
+    } catch (const Napi::Error& e) {
+      next->RejectUnstarted(e);
+    }
+  }
 }
 
 void Handle::OnOperationDone() {

@@ -21,6 +21,9 @@ class Handle : public Napi::ObjectWrap<Handle> {
   static Napi::Object Create(Napi::Env env, std::shared_ptr<ipvs::Client> client);
 
   explicit Handle(const Napi::CallbackInfo& info);
+  // Only at environment teardown can operations still be queued here (each
+  // keeps its handle alive); free them without touching JS.
+  ~Handle() override;
 
   std::shared_ptr<ipvs::Client> client() const { return client_; }
   // Called by an operation on the main thread once it settled.

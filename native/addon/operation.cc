@@ -33,7 +33,11 @@ void Operation::Execute() {
 
 void Operation::OnOK() {
   Napi::HandleScope scope(Env());
-  deferred_.Resolve(Result(Env()));
+  try {
+    deferred_.Resolve(Result(Env()));
+  } catch (const Napi::Error& e) {  // conversion failed: settle anyway, keep the queue moving
+    deferred_.Reject(e.Value());
+  }
   handle_.OnOperationDone();
 }
 

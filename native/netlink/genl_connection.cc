@@ -20,7 +20,8 @@ constexpr int kMaxDumpRestarts = 3;
 
 GenlConnection::GenlConnection(std::string family_name, int receive_timeout_ms)
     : family_name_(std::move(family_name)),
-      socket_(receive_timeout_ms),
+      receive_timeout_ms_(receive_timeout_ms),
+      socket_(std::make_unique<Socket>(receive_timeout_ms)),
       // Start at a time-derived number so replies to an earlier process that
       // reused our port id cannot match.
       seq_(static_cast<uint32_t>(time(nullptr))) {
@@ -42,13 +43,29 @@ uint16_t GenlConnection::ResolveFamily() {
   return id;
 }
 
+Socket& GenlConnection::socket() {
+  if (!socket_) socket_ = std::make_unique<Socket>(receive_timeout_ms_);
+  return *socket_;
+}
+
 bool GenlConnection::SendAndReceive(GenlRequest& request, const Handler& on_message) {
+  Socket& sock = socket();
   const uint32_t seq = ++seq_;
-  socket_.Send(request.Finish(seq, socket_.port_id()));
-  ReplyReader reader(seq, socket_.port_id(), on_message);
-  while (!reader.Feed(buf_.data(), socket_.Receive(buf_))) {
+  sock.Send(request.Finish(seq, sock.port_id()));
+  ReplyReader reader(seq, sock.port_id(), on_message);
+  try {
+    for (;;) {
+      const size_t n = sock.Receive(buf_);
+      if (reader.Feed(buf_.data(), n)) return !reader.interrupted();
+    }
+  } catch (const Error& e) {
+    // A kernel error ends its reply; anything else may leave the rest of it queued.
+    if (e.origin() != ErrorOrigin::kKernel) socket_.reset();
+    throw;
+  } catch (...) {
+    socket_.reset();
+    throw;
   }
-  return !reader.interrupted();
 }
 
 void GenlConnection::Transact(GenlRequest& request, const Handler& on_message,

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,8 +37,13 @@ class GenlConnection {
   bool SendAndReceive(GenlRequest& request, const Handler& on_message);
   uint16_t ResolveFamily();
 
+  Socket& socket();
+
   std::string family_name_;
-  Socket socket_;
+  int receive_timeout_ms_;
+  // Reopened after a failure mid-reply: the kernel may still be sending the
+  // rest of that reply (an open dump answers the next one with EBUSY).
+  std::unique_ptr<Socket> socket_;
   uint32_t seq_;
   uint16_t family_id_ = 0;
   std::vector<uint8_t> buf_;

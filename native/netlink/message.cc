@@ -18,6 +18,7 @@ AttrReader Message::GenlAttrs() const {
 }
 
 Message ParseMessageAt(const uint8_t* data, size_t left) {
+  if (left < kMsgHeaderLen) ThrowProtocolError("netlink message shorter than its header");
   uint32_t mlen;
   Message m;
   std::memcpy(&mlen, data, 4);

@@ -38,6 +38,11 @@ struct Message {
 class GenlRequest {
  public:
   GenlRequest(uint16_t family, uint8_t cmd, uint16_t flags, uint8_t version = 1);
+  // The writer refers to buf_: copies and moves must point it at their own.
+  GenlRequest(const GenlRequest& other) : buf_(other.buf_), writer_(buf_) {}
+  GenlRequest(GenlRequest&& other) noexcept : buf_(std::move(other.buf_)), writer_(buf_) {}
+  GenlRequest& operator=(const GenlRequest&) = delete;
+  GenlRequest& operator=(GenlRequest&&) = delete;
 
   AttrWriter& attrs() { return writer_; }
   // Stamps length, sequence number and port id; returns the wire bytes.

@@ -18,6 +18,12 @@ int32_t ReadInt(const Message& m, const char* what) {
   return v;
 }
 
+// The kernel sends -errno; anything beyond the errno range is not a status.
+int ErrnoOf(int32_t status, const char* what) {
+  if (status >= 0 || status < -4095) ThrowProtocolError(std::string(what) + " status " + std::to_string(status));
+  return -status;
+}
+
 }  // namespace
 
 bool ReplyReader::Feed(const uint8_t* data, size_t len) {
@@ -42,10 +48,8 @@ bool ReplyReader::Feed(const uint8_t* data, size_t len) {
 
 void ReplyReader::OnError(const Message& m) {
   const int32_t err = ReadInt(m, "NLMSG_ERROR");
-  if (err == 0) {  // the ACK
-    done_ = true;
-    return;
-  }
+  done_ = true;
+  if (err == 0) return;  // the ACK
   // Extended ack TLVs follow the echoed request: its header only when the
   // kernel capped the echo (NETLINK_CAP_ACK), else the whole request.
   std::string detail;
@@ -61,15 +65,14 @@ void ReplyReader::OnError(const Message& m) {
       }
     }
   }
-  done_ = true;
-  throw Error(ErrorOrigin::kKernel, err < 0 ? -err : err, "netlink", detail);
+  throw Error(ErrorOrigin::kKernel, ErrnoOf(err, "NLMSG_ERROR"), "netlink", detail);
 }
 
 void ReplyReader::OnDone(const Message& m) {
   // The DONE payload is the dump's status; some old kernels send none.
   const int32_t status = m.len >= 4 ? ReadInt(m, "NLMSG_DONE") : 0;
   done_ = true;
-  if (status < 0) throw Error(ErrorOrigin::kKernel, -status, "netlink");
+  if (status != 0) throw Error(ErrorOrigin::kKernel, ErrnoOf(status, "NLMSG_DONE"), "netlink");
 }
 
 }  // namespace nl

@@ -103,3 +103,9 @@ describe('kernel errors', () => {
     expect(saved()).toEqual([svcRule]);
   });
 });
+
+it('destinations() of a missing service says so', async () => {
+  await expect(ctx.ipvs.destinations({ protocol: 'tcp', address: '192.0.2.99', port: 1 })).rejects.toMatchObject({
+    code: 'ESRCH', message: 'destinations TCP 192.0.2.99:1: no such service [ESRCH]',
+  });
+});

@@ -64,6 +64,11 @@ describe('reply assembly', () => {
     expect(failure(() => decodeReply('services', [badAttr, Buffer.from(rec.service!.datagrams[1]!, 'hex')], rec.service!.seq, rec.service!.portId))).toMatchObject({ origin: 'protocol', message: expect.stringMatching(/attribute 1 has length/) });
   });
 
+  it('refuses statuses outside the errno range', () => {
+    expect(failure(() => decodeReply('services', [done(5, 9, -2147483648)], 5, 9))).toMatchObject({ origin: 'protocol', message: expect.stringMatching(/status -2147483648/) });
+    expect(failure(() => decodeReply('services', [done(5, 9, 7)], 5, 9))).toMatchObject({ origin: 'protocol' });
+  });
+
   it('reports a failed dump status and surfaces extended-ack messages', () => {
     expect(failure(() => decodeReply('services', [done(5, 9, -12)], 5, 9))).toMatchObject({ errno: -12, origin: 'kernel' });
     // NLMSG_ERROR with NLM_F_CAPPED | NLM_F_ACK_TLVS: error, echoed header, then NLMSGERR_ATTR_MSG.

@@ -1,6 +1,7 @@
 // Native failures -> IpvsError: codes, negative errno, and messages per operation.
 import { describe, expect, it } from 'vitest';
 import { IpvsError, toIpvsError, unavailableError } from '../../lib/errors';
+import { Ipvs } from '../../lib/index';
 
 const kernel = (errno: number, detail?: string) => Object.assign(new Error('x'), { errno, syscall: 'netlink', origin: 'kernel', detail });
 
@@ -35,5 +36,13 @@ describe('toIpvsError', () => {
     const e = unavailableError(toIpvsError(kernel(-2), 'open'));
     expect(e).toMatchObject({ code: 'ERR_IPVS_UNAVAILABLE', errno: -2, operation: 'open' });
     expect(e.message).toMatch(/modprobe ip_vs/);
+  });
+});
+
+describe('open() options', () => {
+  it('refuses unknown options and bad timeouts before opening anything', async () => {
+    await expect(Ipvs.open({ timeoutMs: 5 } as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    await expect(Ipvs.open({ timeout: 0 })).rejects.toMatchObject({ code: 'ERR_OUT_OF_RANGE' });
+    await expect(Ipvs.open(null as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_TYPE' });
   });
 });

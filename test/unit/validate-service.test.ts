@@ -114,3 +114,9 @@ describe('service specs', () => {
     expect(() => checkServiceSpec({ ...v6, persistence: { timeout: 1, netmask: 'ffff::' } })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }));
   });
 });
+
+describe('addresses', () => {
+  it('refuses IPv6 zone ids, which IPVS keys cannot carry', () => {
+    expect(() => checkServiceKey({ protocol: 'tcp', address: 'fe80::1%eth0', port: 80 })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE', message: expect.stringMatching(/zone id/) }));
+  });
+});
