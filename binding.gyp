@@ -7,6 +7,7 @@
         "native/netlink/message.cc",
         "native/netlink/reply_reader.cc",
         "native/netlink/socket.cc",
+        "native/netlink/netns.cc",
         "native/netlink/genl_connection.cc",
         "native/ipvs/codec.cc",
         "native/ipvs/requests.cc",
@@ -23,7 +24,8 @@
       "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"]
+      "ldflags": ["-pthread"],
+      "cflags_cc": ["-std=c++17", "-pthread", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"]
     }
   ]
 }

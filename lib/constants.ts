@@ -3,7 +3,7 @@
  * linux/socket.h, netinet/in.h). The one place that maps names to numbers.
  * @module
  */
-import type { Family, Forwarding, Protocol, TunnelChecksum, TunnelType } from './types';
+import type { DaemonState, Family, Forwarding, Protocol, TunnelChecksum, TunnelType } from './types';
 
 export const AF = { inet: 2, inet6: 10 } as const satisfies Record<Family, number>;
 
@@ -26,6 +26,9 @@ export const SVC_FLAG = {
   schedFlag2: 0x10,
   schedFlag3: 0x20,
 } as const;
+
+/** IP_VS_STATE_MASTER / BACKUP (sync daemons). */
+export const DAEMON_STATE = { master: 1, backup: 2 } as const satisfies Record<DaemonState, number>;
 
 /** The schedulers of mainline kernels (twos since 5.12). */
 export const SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'lblcr', 'dh', 'sh', 'sed', 'nq', 'fo', 'ovf', 'mh', 'twos'] as const;

@@ -2,9 +2,9 @@
  * Raw kernel objects from the addon -> the public types.
  * @module
  */
-import { FORWARDING, nameOf, PROTOCOL, SVC_FLAG, TUNNEL_CHECKSUM, TUNNEL_TYPE } from './constants';
-import type { RawDestinationEntry, RawInfo, RawServiceEntry } from './native';
-import type { Destination, Family, Info, Service } from './types';
+import { DAEMON_STATE, FORWARDING, nameOf, PROTOCOL, SVC_FLAG, TUNNEL_CHECKSUM, TUNNEL_TYPE } from './constants';
+import type { RawDaemon, RawDestinationEntry, RawInfo, RawServiceEntry } from './native';
+import type { Daemon, Destination, Family, Info, Service } from './types';
 import { netmaskFromRaw } from './validate/address';
 
 export function familyOf(af: number): Family {
@@ -64,4 +64,16 @@ export function toDestination(raw: RawDestinationEntry): Destination {
 export function toInfo(raw: RawInfo): Info {
   const v = raw.version;
   return { version: `${(v >> 16) & 0xff}.${(v >> 8) & 0xff}.${v & 0xff}`, connectionTableSize: raw.connectionTableSize };
+}
+
+export function toDaemon(raw: RawDaemon): Daemon {
+  return {
+    state: nameOf(DAEMON_STATE, raw.state) ?? (String(raw.state) as 'master'),
+    interface: raw.interface,
+    syncId: raw.syncId,
+    maxLength: raw.maxLength,
+    group: raw.group,
+    port: raw.port,
+    ttl: raw.ttl,
+  };
 }

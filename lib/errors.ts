@@ -86,8 +86,11 @@ export function toIpvsError(err: unknown, operation: string, target: ErrorTarget
   }
   const name = safeErrnoName(e.errno);
   const code = e.origin === 'protocol' ? 'ERR_IPVS_PROTOCOL' : name;
-  const meaning = (e.origin === 'kernel' && (MEANING[operation]?.[name] ?? GENERAL[name])) || e.message;
-  const detail = e.detail ? ` (${e.detail})` : '';
+  const kernel = e.origin === 'kernel';
+  // Kernel errors: what the errno means for this operation, plus the extended ack;
+  // system errors: strerror and what was being opened (already in the message).
+  const meaning = (kernel && (MEANING[operation]?.[name] ?? GENERAL[name])) || e.message;
+  const detail = kernel && e.detail ? ` (${e.detail})` : '';
   return new IpvsError({
     message: `${describe(operation, target)}: ${meaning}${detail} [${name}]`,
     code,
@@ -103,16 +106,17 @@ export function closedError(operation: string): IpvsError {
   return new IpvsError({ message: `${operation}: the Ipvs handle is closed`, code: 'ERR_IPVS_CLOSED', operation });
 }
 
-/** The family is missing: say so and what to do. */
-export function unavailableError(cause: IpvsError): IpvsError {
+/** The family (or IPVS's /proc/net files) is missing: say so and what to do. */
+export function unavailableError(cause: IpvsError, operation = 'open'): IpvsError {
   return new IpvsError({
     message:
       'IPVS is not available in this kernel (no generic netlink family "IPVS"). ' +
-      'Load it with `modprobe ip_vs` as root, or use a kernel built with CONFIG_IP_VS.',
+      'Load it with `modprobe ip_vs` as root, or use a kernel built with CONFIG_IP_VS.' +
+      (operation === 'open' ? '' : ` (${operation})`),
     code: 'ERR_IPVS_UNAVAILABLE',
     errno: cause.errno,
     syscall: cause.syscall,
-    operation: 'open',
+    operation,
   });
 }
 

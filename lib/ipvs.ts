@@ -5,16 +5,35 @@
  * thread pool; calls on one handle are executed one at a time, in call order.
  * @module
  */
-import { closedError, toIpvsError, unavailableError, type ErrorTarget } from './errors';
-import { toDestination, toInfo, toService } from './convert';
+import { closedError, IpvsError, toIpvsError, unavailableError, type ErrorTarget } from './errors';
+import { toDaemon, toDestination, toInfo, toService } from './convert';
 import { native, type NativeHandle } from './native';
-import type { Destination, DestinationKey, DestinationSpec, Info, OpenOptions, Service, ServiceKey, ServiceSpec, Timeouts } from './types';
+import { parseConnections } from './proc/connections';
+import { readAll, readLines } from './proc/read';
+import { parseGlobalStats, parsePerCpuStats } from './proc/stats';
+import type {
+  Connection,
+  ConnectionQuery,
+  Daemon,
+  DaemonSpec,
+  DaemonState,
+  Destination,
+  DestinationKey,
+  DestinationSpec,
+  GlobalStats,
+  Info,
+  OpenOptions,
+  Service,
+  ServiceKey,
+  ServiceSpec,
+  Timeouts,
+} from './types';
+import { checkConnectionQuery } from './validate/connection-query';
+import { checkDaemonSpec, checkDaemonState } from './validate/daemon';
 import { checkDestinationKey, checkDestinationSpec } from './validate/destination';
-import { integer, knownKeys, object } from './validate/primitives';
+import { checkOpenOptions } from './validate/open';
 import { checkServiceKey, checkServiceSpec } from './validate/service';
 import { checkTimeouts } from './validate/timeouts';
-
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 export class Ipvs {
   #handle: NativeHandle | undefined;
@@ -32,15 +51,14 @@ export class Ipvs {
    * try { console.log(await ipvs.services()); } finally { ipvs.close(); }
    */
   static async open(options: OpenOptions = {}): Promise<Ipvs> {
-    const o = object('options', options);
-    knownKeys('options', o, new Set(['timeout']));
-    const timeoutMs = o.timeout === undefined ? DEFAULT_TIMEOUT_MS : integer('options.timeout', o.timeout, 1, 3_600_000);
+    const raw = checkOpenOptions(options);
     let handle: NativeHandle;
     try {
-      handle = await native().open({ timeoutMs });
+      handle = await native().open(raw);
     } catch (e) {
       const err = toIpvsError(e, 'open');
-      throw err.code === 'ENOENT' ? unavailableError(err) : err;
+      if (err.code === 'ENOENT' && err.syscall === 'netlink') throw unavailableError(err);
+      throw err.syscall === 'setns' && err.code === 'EINVAL' ? notANamespace(err, options.netns) : err;
     }
     try {
       await handle.info(); // the family lookup needs no privilege; every IPVS command does
@@ -184,6 +202,102 @@ export class Ipvs {
     await this.#call('flush', {}, (h) => h.flush());
   }
 
+  /**
+   * The kernel's connection table (/proc/net/ip_vs_conn of this handle's
+   * namespace), optionally filtered. For very large tables prefer
+   * eachConnection(), which never holds more than one chunk of rows.
+   * @example
+   * const open = await ipvs.connections({ service: { protocol: 'tcp', address: '10.1.0.1', port: 80 }, state: 'ESTABLISHED' });
+   */
+  async connections(query?: ConnectionQuery): Promise<Connection[]> {
+    const out: Connection[] = [];
+    for await (const rows of this.#connectionChunks(query)) for (const c of rows) out.push(c);
+    return out;
+  }
+
+  /**
+   * The connection table as an async iterator, read and parsed a chunk at a
+   * time (about 2,500 rows) so that the event loop keeps running.
+   * `stream.Readable.from(ipvs.eachConnection())` makes it a stream.
+   * @example
+   * for await (const c of ipvs.eachConnection({ template: false })) console.log(c.clientAddress, c.state);
+   */
+  async *eachConnection(query?: ConnectionQuery): AsyncGenerator<Connection, void, undefined> {
+    for await (const rows of this.#connectionChunks(query)) yield* rows;
+  }
+
+  async *#connectionChunks(query: ConnectionQuery | undefined): AsyncGenerator<Connection[]> {
+    const { withOrigin, keep } = checkConnectionQuery(query);
+    const fd = await this.#openProc('connections', withOrigin ? 'ip_vs_conn_sync' : 'ip_vs_conn');
+    try {
+      for await (const text of readLines(fd)) {
+        const rows: Connection[] = [];
+        parseConnections(text, withOrigin, rows, keep);
+        if (rows.length > 0) yield rows;
+      }
+    } catch (e) {
+      throw e instanceof IpvsError ? e : toIpvsError(e, 'connections');
+    }
+  }
+
+  /**
+   * Totals and rates over every service of the namespace since the last
+   * zero() (/proc/net/ip_vs_stats), with per-CPU counters.
+   */
+  async globalStats(): Promise<GlobalStats> {
+    const total = parseGlobalStats(await this.#readProc('globalStats', 'ip_vs_stats'));
+    let perCpu: GlobalStats['perCpu'] = [];
+    try {
+      perCpu = parsePerCpuStats(await this.#readProc('globalStats', 'ip_vs_stats_percpu'));
+    } catch (e) {
+      if ((e as IpvsError).code !== 'ERR_IPVS_UNAVAILABLE') throw e; // kernels before 2.6.37 lack the file
+    }
+    return { ...total, perCpu };
+  }
+
+  /** The running sync daemons (none, master, backup or both), with effective settings. */
+  async daemons(): Promise<Daemon[]> {
+    return (await this.#call('daemons', {}, (h) => h.daemons())).map(toDaemon);
+  }
+
+  /**
+   * Starts a connection-synchronisation daemon, as `ipvsadm --start-daemon`.
+   * Rejects with 'EEXIST' when that daemon runs already, 'ENODEV' for an
+   * unknown interface.
+   * @example
+   * await ipvs.startDaemon({ state: 'master', interface: 'eth0', syncId: 7 });
+   */
+  async startDaemon(spec: DaemonSpec): Promise<void> {
+    const d = checkDaemonSpec(spec);
+    await this.#call('startDaemon', {}, (h) => h.startDaemon(d));
+  }
+
+  /** Stops the master or backup daemon; rejects with 'ESRCH' when it does not run. */
+  async stopDaemon(state: DaemonState): Promise<void> {
+    const s = checkDaemonState('state', state);
+    await this.#call('stopDaemon', {}, (h) => h.stopDaemon(s));
+  }
+
+  /** Opens an IPVS /proc/net file of the handle's namespace. */
+  async #openProc(operation: string, file: string): Promise<number> {
+    try {
+      return await this.#call(operation, {}, (h) => h.openProcFile(file));
+    } catch (e) {
+      // The files come and go with the ip_vs module.
+      if (e instanceof IpvsError && e.code === 'ENOENT' && e.syscall === 'open') throw unavailableError(e, operation);
+      throw e;
+    }
+  }
+
+  async #readProc(operation: string, file: string): Promise<string> {
+    const fd = await this.#openProc(operation, file);
+    try {
+      return await readAll(fd);
+    } catch (e) {
+      throw toIpvsError(e, operation);
+    }
+  }
+
   async #call<T>(operation: string, target: ErrorTarget, run: (h: NativeHandle) => Promise<T>): Promise<T> {
     const handle = this.#handle;
     if (!handle) throw closedError(operation);
@@ -193,4 +307,14 @@ export class Ipvs {
       throw toIpvsError(e, operation, target);
     }
   }
+}
+
+function notANamespace(cause: IpvsError, netns: unknown): IpvsError {
+  return new IpvsError({
+    message: `open: options.netns (${String(netns)}) is not a network namespace [EINVAL]`,
+    code: 'EINVAL',
+    errno: cause.errno,
+    syscall: cause.syscall,
+    operation: 'open',
+  });
 }

@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import type { Stats } from './types';
+import type { RawOpenOptions } from './validate/open';
 
 export interface RawServiceKey {
   family: number; // AF_INET 2 | AF_INET6 10
@@ -88,6 +89,8 @@ export interface NativeHandle {
   daemons(): Promise<RawDaemon[]>;
   startDaemon(d: RawDaemon): Promise<void>;
   stopDaemon(state: number): Promise<void>;
+  /** Opens an IPVS /proc/net file of the handle's namespace; resolves its fd (the caller closes it). */
+  openProcFile(name: string): Promise<number>;
   /** Queued operations reject; the running one finishes, then the socket closes. */
   close(): void;
 }
@@ -101,7 +104,7 @@ export interface NativeError extends Error {
 }
 
 export interface NativeBinding {
-  open(options: { timeoutMs: number }): Promise<NativeHandle>;
+  open(options: RawOpenOptions): Promise<NativeHandle>;
   testing: {
     encodeRequest(op: string, ...args: unknown[]): Buffer;
     decodeReply(kind: string, datagrams: Buffer[], seq: number, portId: number, serviceFamily?: number): unknown;

@@ -155,4 +155,105 @@ export interface Timeouts {
 export interface OpenOptions {
   /** How long to wait for each reply datagram from the kernel, ms (1..3600000). Default 30000. */
   timeout?: number;
+  /**
+   * The network namespace the handle works in, for its whole life: a path
+   * ('/run/netns/blue', '/proc/1234/ns/net') or an open file descriptor of
+   * one (copied; close yours when you like). Default: the process's own.
+   * The Node process and libuv's threads never change namespace.
+   */
+  netns?: string | number;
 }
+
+/** TCP, SCTP and persistence-template states, as the kernel names them. */
+export type ConnectionState =
+  | 'NONE' | 'ESTABLISHED' | 'SYN_SENT' | 'SYN_RECV' | 'FIN_WAIT' | 'TIME_WAIT' | 'CLOSE' | 'CLOSE_WAIT'
+  | 'LAST_ACK' | 'LISTEN' | 'SYNACK' | 'ASSURED'
+  | 'INIT1' | 'INIT' | 'C-SENT' | 'C-REPLIED' | 'C-WAIT' | 'COOKIE' | 'C-ECHOED' | 'S-SENT' | 'S-RECEIVED'
+  | 'S-ACK-SENT' | 'REJECTED' | 'CLOSED'
+  | (string & {});
+
+/** One entry of the kernel's connection table (/proc/net/ip_vs_conn). */
+export interface Connection {
+  /** 'tcp', 'udp', 'sctp'; 'ip' for persistence templates of fwmark services. */
+  protocol: Protocol | 'ip' | (string & {});
+  /** Family of the client and virtual addresses (the destination's may differ: tunnels). */
+  family: Family;
+  clientAddress: string;
+  /** 0 for persistence templates. */
+  clientPort: number;
+  virtualAddress: string;
+  virtualPort: number;
+  destinationAddress: string;
+  destinationPort: number;
+  /** 'ESTABLISHED', 'TIME_WAIT', ...; 'NONE' for UDP (stateless; ipvsadm shows 'UDP'). */
+  state: ConnectionState;
+  /** Seconds until the entry expires. */
+  expires: number;
+  /**
+   * A persistence template rather than a client connection: client port 0,
+   * client address masked with the service's persistence netmask, state
+   * 'NONE' or 'ASSURED'.
+   */
+  template: boolean;
+  /** Templates of fwmark services: the mark (the kernel stores it as the virtual address). */
+  fwmark?: number;
+  /** Persistence-engine data (templates of services with a `pe`, e.g. SIP Call-IDs). */
+  pe?: { name: string; data: string };
+  /** Only with `withOrigin`: 'local', or 'sync' when learnt from a master sync daemon. */
+  origin?: 'local' | 'sync';
+}
+
+/** Which connections to read; every given criterion must match. */
+export interface ConnectionQuery {
+  /** The virtual side: any of protocol, address, port (fwmark services: filter by destination). */
+  service?: { protocol?: Protocol; address?: string; port?: number };
+  destination?: { address?: string; port?: number };
+  client?: { address?: string; port?: number };
+  /** One state or several ('ESTABLISHED', ['SYN_RECV', 'ESTABLISHED']). */
+  state?: ConnectionState | ConnectionState[];
+  /** true: only persistence templates; false: only client connections. */
+  template?: boolean;
+  /**
+   * Read /proc/net/ip_vs_conn_sync instead, which adds each row's `origin`
+   * but has no persistence-engine data.
+   */
+  withOrigin?: boolean;
+}
+
+/** Connection and traffic counters of one CPU (global statistics). */
+export interface CpuStats {
+  cpu: number;
+  connections: bigint;
+  inPackets: bigint;
+  outPackets: bigint;
+  inBytes: bigint;
+  outBytes: bigint;
+}
+
+/** The namespace's totals over every service (/proc/net/ip_vs_stats) and per CPU. */
+export interface GlobalStats extends Stats {
+  /** One entry per possible CPU; empty when the kernel has no per-CPU file. */
+  perCpu: CpuStats[];
+}
+
+export type DaemonState = 'master' | 'backup';
+
+/** What startDaemon() takes: ipvsadm --start-daemon's options. */
+export interface DaemonSpec {
+  state: DaemonState;
+  /** Multicast interface, e.g. 'eth0' (ipvsadm --mcast-interface). */
+  interface: string;
+  /** 0..255, default 0 (a backup with 0 accepts every id). */
+  syncId?: number;
+  /** Largest sync message, 1..65507 bytes; default from the interface MTU. */
+  maxLength?: number;
+  /** IPv4 or IPv6 multicast group; default 224.0.0.81. */
+  group?: string;
+  /** UDP port 1..65535; default 8848. */
+  port?: number;
+  /** Multicast TTL 1..255; default 1. */
+  ttl?: number;
+}
+
+/** A running sync daemon, with the kernel's effective values. */
+export interface Daemon extends Required<DaemonSpec> {}

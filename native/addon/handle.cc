@@ -36,6 +36,7 @@ Napi::Function Handle::Define(Napi::Env env) {
                          InstanceMethod<&Handle::Daemons>("daemons"),
                          InstanceMethod<&Handle::StartDaemon>("startDaemon"),
                          InstanceMethod<&Handle::StopDaemon>("stopDaemon"),
+                         InstanceMethod<&Handle::OpenProcFile>("openProcFile"),
                          InstanceMethod<&Handle::Close>("close"),
                      });
 }
@@ -193,6 +194,15 @@ Napi::Value Handle::StartDaemon(const Napi::CallbackInfo& info) {
 Napi::Value Handle::StopDaemon(const Napi::CallbackInfo& info) {
   const uint32_t state = ToUint32(info[0], "state");
   return StartAck(info, "ipvs.stopDaemon", [state](ipvs::Client& c) { c.Execute(ipvs::StopDaemonRequest(state)); });
+}
+
+Napi::Value Handle::OpenProcFile(const Napi::CallbackInfo& info) {
+  if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "openProcFile(name): name must be a string");
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  // The JS side reads and closes the descriptor (fs.read on the thread pool).
+  return Start<int>(
+      info, "ipvs.openProcFile", [name](ipvs::Client& c) { return c.OpenProcFile(name); },
+      [](Napi::Env env, int fd) { return Napi::Number::New(env, fd); });
 }
 
 Napi::Value Handle::Close(const Napi::CallbackInfo& info) {

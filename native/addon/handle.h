@@ -53,6 +53,7 @@ class Handle : public Napi::ObjectWrap<Handle> {
   Napi::Value Daemons(const Napi::CallbackInfo& info);
   Napi::Value StartDaemon(const Napi::CallbackInfo& info);
   Napi::Value StopDaemon(const Napi::CallbackInfo& info);
+  Napi::Value OpenProcFile(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   std::shared_ptr<ipvs::Client> client_;

@@ -1,5 +1,7 @@
 #include "client.h"
 
+#include <errno.h>
+
 #include "../netlink/error.h"
 #include "codec.h"
 #include "constants.h"
@@ -7,7 +9,8 @@
 
 namespace ipvs {
 
-Client::Client(int receive_timeout_ms) : conn_(kFamilyName, receive_timeout_ms) {}
+Client::Client(int receive_timeout_ms, nl::NetNamespace netns)
+    : conn_(kFamilyName, receive_timeout_ms, std::move(netns)) {}
 
 template <typename T, typename Decode>
 std::vector<T> Client::Collect(nl::GenlRequest request, Decode decode) {
@@ -46,6 +49,15 @@ std::vector<Daemon> Client::GetDaemons() { return Collect<Daemon>(GetDaemonsRequ
 
 void Client::Execute(nl::GenlRequest request) {
   conn_.Transact(request, [](const nl::Message&) {});
+}
+
+int Client::OpenProcFile(const std::string& name) const {
+  // Only IPVS's own files: the name comes from JS.
+  static const char* const kFiles[] = {"ip_vs", "ip_vs_conn", "ip_vs_conn_sync", "ip_vs_stats", "ip_vs_stats_percpu", "ip_vs_app"};
+  for (const char* f : kFiles) {
+    if (name == f) return conn_.netns().OpenProcNetFile(name);
+  }
+  throw nl::Error(nl::ErrorOrigin::kSystem, EINVAL, "open", "not an IPVS /proc/net file: " + name);
 }
 
 }  // namespace ipvs

@@ -11,8 +11,9 @@ namespace ipvs {
 
 class Client {
  public:
-  // Opens the socket and resolves the IPVS family (ENOENT: no IPVS in the kernel).
-  explicit Client(int receive_timeout_ms);
+  // Opens the socket in `netns` and resolves the IPVS family (ENOENT: no
+  // IPVS in the kernel).
+  Client(int receive_timeout_ms, nl::NetNamespace netns);
 
   std::vector<Service> GetServices();
   Service GetService(const ServiceKey& key);  // ESRCH when absent
@@ -24,6 +25,10 @@ class Client {
   // Runs a request that the kernel answers with an ACK only (add, update,
   // delete, zero, flush, timeouts, daemons: see requests.h).
   void Execute(nl::GenlRequest request);
+
+  // Opens one of IPVS's /proc/net files (ip_vs_conn, ip_vs_stats, ...) of
+  // the handle's namespace; netlink has no connection listing. Returns the fd.
+  int OpenProcFile(const std::string& name) const;
 
  private:
   template <typename T, typename Decode>

@@ -18,10 +18,11 @@ constexpr int kMaxDumpRestarts = 3;
 
 }  // namespace
 
-GenlConnection::GenlConnection(std::string family_name, int receive_timeout_ms)
+GenlConnection::GenlConnection(std::string family_name, int receive_timeout_ms, NetNamespace netns)
     : family_name_(std::move(family_name)),
       receive_timeout_ms_(receive_timeout_ms),
-      socket_(std::make_unique<Socket>(receive_timeout_ms)),
+      netns_(std::move(netns)),
+      socket_(OpenSocket()),
       // Start at a time-derived number so replies to an earlier process that
       // reused our port id cannot match.
       seq_(static_cast<uint32_t>(time(nullptr))) {
@@ -43,8 +44,13 @@ uint16_t GenlConnection::ResolveFamily() {
   return id;
 }
 
+std::unique_ptr<Socket> GenlConnection::OpenSocket() const {
+  // A netlink socket belongs to the namespace it was created in.
+  return netns_.Run([this] { return std::make_unique<Socket>(receive_timeout_ms_); });
+}
+
 Socket& GenlConnection::socket() {
-  if (!socket_) socket_ = std::make_unique<Socket>(receive_timeout_ms_);
+  if (!socket_) socket_ = OpenSocket();
   return *socket_;
 }
 

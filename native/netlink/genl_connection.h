@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "message.h"
+#include "netns.h"
 #include "socket.h"
 
 namespace nl {
@@ -18,9 +19,11 @@ class GenlConnection {
  public:
   using Handler = std::function<void(const Message&)>;
 
-  // Opens the socket and resolves the family; throws nl::Error (ENOENT when
-  // the kernel has no such family).
-  GenlConnection(std::string family_name, int receive_timeout_ms);
+  // Opens the socket in `netns` and resolves the family; throws nl::Error
+  // (ENOENT when the kernel has no such family).
+  GenlConnection(std::string family_name, int receive_timeout_ms, NetNamespace netns = {});
+
+  const NetNamespace& netns() const { return netns_; }
 
   uint16_t family_id() const { return family_id_; }
 
@@ -39,8 +42,11 @@ class GenlConnection {
 
   Socket& socket();
 
+  std::unique_ptr<Socket> OpenSocket() const;
+
   std::string family_name_;
   int receive_timeout_ms_;
+  NetNamespace netns_;
   // Reopened after a failure mid-reply: the kernel may still be sending the
   // rest of that reply (an open dump answers the next one with EBUSY).
   std::unique_ptr<Socket> socket_;

@@ -89,13 +89,17 @@ export interface HttpServer {
   stop(): Promise<void>;
 }
 
-// Answers every request with its name; listens on both families.
+// Answers every HTTP request and every UDP datagram on `port` with its name;
+// both families.
 const SERVER_JS = `
 const [port, body] = process.argv.slice(1);
-require('http').createServer((req, res) => res.end(body)).listen(+port, '::', () => console.log('listening'));
+const udp = require('dgram').createSocket({ type: 'udp6', ipv6Only: false });
+udp.on('message', (m, from) => udp.send(body, from.port, from.address));
+udp.bind(+port, '::', () =>
+  require('http').createServer((req, res) => res.end(body)).listen(+port, '::', () => console.log('listening')));
 `;
 
-/** Start an HTTP server in `ns` that answers `body`; resolves once it listens. */
+/** Start an HTTP and UDP server in `ns` that answers `body`; resolves once it listens. */
 export async function startHttpServer(ns: string, port: number, body: string): Promise<HttpServer> {
   const child = spawn('ip', ['netns', 'exec', ns, NODE, '-e', SERVER_JS, String(port), body], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -157,6 +161,30 @@ export async function httpRequests(ns: string, host: string, port: number, count
   return JSON.parse(out) as string[];
 }
 
+// Sequential datagrams, each from a new socket (a new source port, so a new
+// IPVS connection); prints the answers as JSON.
+const UDP_CLIENT_JS = `
+const [host, port, count, timeout] = process.argv.slice(1);
+const dgram = require('dgram');
+const ask = () => new Promise((resolve, reject) => {
+  const s = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
+  const timer = setTimeout(() => { s.close(); reject(new Error('no UDP answer in ' + timeout + ' ms')); }, +timeout);
+  s.on('message', (m) => { clearTimeout(timer); s.close(); resolve(String(m)); });
+  s.send('ping', +port, host);
+});
+(async () => {
+  const answers = [];
+  for (let i = 0; i < +count; i++) answers.push(await ask());
+  console.log(JSON.stringify(answers));
+})().catch((e) => { console.error(String(e.message || e)); process.exit(1); });
+`;
+
+/** Send `count` datagrams from namespace `ns` to `host`:`port`, each from a new port; resolves the answers. */
+export async function udpRequests(ns: string, host: string, port: number, count: number, timeoutMs = 5000): Promise<string[]> {
+  const out = await nsExec(ns, NODE, '-e', UDP_CLIENT_JS, host, String(port), String(count), String(timeoutMs));
+  return JSON.parse(out) as string[];
+}
+
 export interface RealServer {
   /** Its name, which is also what its HTTP server answers. */
   name: string;
@@ -174,6 +202,8 @@ export interface NatTopology {
   servers: RealServer[];
   /** `count` sequential GETs from the client to host:port (default: the IPv4 VIP, port 80). */
   request(count: number, host?: string, port?: number): Promise<string[]>;
+  /** `count` UDP datagrams from the client, each from a new port (default: the IPv4 VIP, port 53). */
+  udpRequest(count: number, host?: string, port?: number): Promise<string[]>;
   /** Stop the servers, delete the namespaces and links. Safe to call twice. */
   teardown(): Promise<void>;
 }
@@ -188,9 +218,13 @@ export interface NatTopology {
  *   rs1 (203.0.113.2, 2001:db8:2::2), rs2 (.3, ::3), ...  HTTP on :8080 answering "rs1", "rs2"
  *
  * Every namespace routes via the director, so NAT (masquerade) replies come
- * back through IPVS. The caller creates the IPVS service.
+ * back through IPVS. Servers answer HTTP and UDP on `port`. With `directRouting`
+ * the servers also own the VIPs on their loopback (not answering ARP for
+ * them), so DR services (VIP:port -> server:port) work too; their replies go
+ * to the client straight from the VIP, routed by the director without IPVS.
+ * The caller creates the IPVS services.
  */
-export async function natTopology({ servers = 2, port = 8080, prefix = 'ipvs-' } = {}): Promise<NatTopology> {
+export async function natTopology({ servers = 2, port = 8080, prefix = 'ipvs-', directRouting = false } = {}): Promise<NatTopology> {
   const t: NatTopology = {
     client: { ns: `${prefix}client`, v4: '198.51.100.2', v6: '2001:db8:1::2' },
     director: { clientV4: '198.51.100.1', clientV6: '2001:db8:1::1', serverV4: '203.0.113.1', serverV6: '2001:db8:2::1' },
@@ -203,6 +237,7 @@ export async function natTopology({ servers = 2, port = 8080, prefix = 'ipvs-' }
       port,
     })),
     request: (count, host = t.vip.v4, p = 80) => httpRequests(t.client.ns, host, p, count),
+    udpRequest: (count, host = t.vip.v4, p = 53) => udpRequests(t.client.ns, host, p, count),
     teardown: async () => {
       for (const s of running.splice(0)) await s.stop();
       for (const ns of [t.client.ns, ...t.servers.map((s) => s.ns)]) await tryRun('ip', 'netns', 'del', ns);
@@ -221,6 +256,11 @@ export async function natTopology({ servers = 2, port = 8080, prefix = 'ipvs-' }
       gateways: [t.director.clientV4, t.director.clientV6],
     });
     await createBridge(bridge, [`${t.director.serverV4}/24`, `${t.director.serverV6}/64`]);
+    if (directRouting) {
+      // DR replies come back through the director with the VIP, one of its own
+      // addresses, as source: accept them there instead of dropping them as martians.
+      await sh('sysctl', '-qw', `net.ipv4.conf.${bridge}.accept_local=1`, `net.ipv4.conf.${bridge}.rp_filter=0`, 'net.ipv4.conf.all.rp_filter=0');
+    }
     for (const s of t.servers) {
       await createNamespace(s.ns);
       await connectNamespace(s.ns, {
@@ -229,6 +269,11 @@ export async function natTopology({ servers = 2, port = 8080, prefix = 'ipvs-' }
         nsAddrs: [`${s.v4}/24`, `${s.v6}/64`],
         gateways: [t.director.serverV4, t.director.serverV6],
       });
+      if (directRouting) {
+        await nsExec(s.ns, 'sysctl', '-qw', 'net.ipv4.conf.all.arp_ignore=1', 'net.ipv4.conf.all.arp_announce=2');
+        await sh('ip', '-n', s.ns, 'addr', 'add', `${t.vip.v4}/32`, 'dev', 'lo');
+        await sh('ip', '-n', s.ns, 'addr', 'add', `${t.vip.v6}/128`, 'dev', 'lo', 'nodad');
+      }
       running.push(await startHttpServer(s.ns, port, s.name));
     }
     return t;

@@ -27,6 +27,9 @@ it('reports a missing IPVS, then survives the module coming back', async () => {
     expect(err).toMatchObject({ name: 'IpvsError', code: 'ERR_IPVS_UNAVAILABLE', errno: -2, operation: 'open' });
     expect(err.message).toMatch(/modprobe ip_vs/);
     await expect(survivor.services()).rejects.toMatchObject({ code: 'ENOENT', errno: -2 });
+    // The /proc files went with the module.
+    await expect(survivor.connections()).rejects.toMatchObject({ code: 'ERR_IPVS_UNAVAILABLE', operation: 'connections' });
+    await expect(survivor.globalStats()).rejects.toMatchObject({ code: 'ERR_IPVS_UNAVAILABLE', operation: 'globalStats' });
   } finally {
     writeFileSync(MODPROBE, `${modprobe}\n`);
     execFileSync('modprobe', ['ip_vs']);

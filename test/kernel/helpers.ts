@@ -1,7 +1,7 @@
 // Shared by the kernel tests: the reference CLI and a fresh handle per file.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { Ipvs } from '../../lib/index';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { Ipvs, type Connection } from '../../lib/index';
 
 /** Runs the real ipvsadm; throws with its stderr on failure. */
 export function ipvsadm(...args: string[]): string {
@@ -41,4 +41,39 @@ export async function until<T>(check: () => Promise<T | undefined>, what: string
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** A connection row as `ipvsadm -Lnc` prints it (the kernel's UDP state is "UDP"). */
+export function ipvsadmConnectionLine(c: Connection): string {
+  const endpoint = (a: string, p: number) => (a.includes(':') ? `[${a}]:${p}` : `${a}:${p}`);
+  const proto = c.protocol === 'icmpv6' ? 'ICMPv6' : c.protocol.toUpperCase();
+  const state = c.protocol === 'udp' && !c.template && c.state === 'NONE' ? 'UDP' : c.state;
+  const two = (n: number) => String(n).padStart(2, '0');
+  const expire = `${two(Math.floor(c.expires / 60))}:${two(c.expires % 60)}`;
+  return [
+    proto.padEnd(3),
+    expire.padEnd(6),
+    state.padEnd(11),
+    endpoint(c.clientAddress, c.clientPort).padEnd(18),
+    endpoint(c.virtualAddress, c.virtualPort).padEnd(18),
+    endpoint(c.destinationAddress, c.destinationPort),
+  ].join(' ');
+}
+
+/**
+ * Asserts that `read()` and `ipvsadm -Lnc` (run in `ns`, or here) list the
+ * same rows, byte for byte. Expiry counts down each second, so a tick between
+ * the two reads is retried (a few times, bounded).
+ */
+export async function expectSameAsIpvsadm(read: () => Promise<Connection[]>, ns?: string): Promise<Connection[]> {
+  let last = { ours: '', theirs: '' };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const rows = await read();
+    const theirs = ns ? execFileSync('ip', ['netns', 'exec', ns, 'ipvsadm', '-Lnc'], { encoding: 'utf8' }) : ipvsadm('-Lnc');
+    const ours = ['IPVS connection entries', 'pro expire state       source             virtual            destination', ...rows.map(ipvsadmConnectionLine), ''].join('\n');
+    if (ours === theirs) return rows;
+    last = { ours, theirs };
+  }
+  expect(last.ours).toBe(last.theirs);
+  throw new Error('unreachable');
 }

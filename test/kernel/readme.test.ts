@@ -14,9 +14,14 @@ it('runs every ts example of README.md', () => {
   expect(blocks.length).toBeGreaterThanOrEqual(4);
   const lib = JSON.stringify(resolve('lib/index.ts'));
   const [first, ...rest] = blocks;
+  // Imports of later examples go to the top (they cannot sit in a block).
+  const isImport = (l: string) => /^import .* from '[^']+';$/.test(l);
+  const imports = rest.flatMap((b) => b.split('\n').filter(isImport));
+  const bodies = rest.map((b) => b.split('\n').filter((l) => !isImport(l)).join('\n'));
   const program = [
+    ...imports,
     first!.replace(/from 'ipvs'/, `from ${lib}`),
-    ...rest.map((b) => `{\n  const ipvs = await Ipvs.open();\n  try {\n${b}\n  } finally {\n    ipvs.close();\n  }\n}`),
+    ...bodies.map((b) => `{\n  const ipvs = await Ipvs.open();\n  try {\n${b}\n  } finally {\n    ipvs.close();\n  }\n}`),
   ].join('\n');
   const dir = mkdtempSync(join(tmpdir(), 'ipvs-readme-'));
   try {

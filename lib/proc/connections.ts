@@ -1,0 +1,113 @@
+/**
+ * /proc/net/ip_vs_conn and /proc/net/ip_vs_conn_sync rows -> Connection.
+ *
+ *   Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData
+ *   TCP C0A83C02 DEB8 0A000032 0050 C0A83202 1F90 ESTABLISHED     705
+ *   IP  C0A83C00 0000 00000001 0000 C0A83202 0000 ASSURED         112
+ *
+ * ip_vs_conn_sync has "State Origin Expires" and no PE columns. Columns widen
+ * for long values, so fields are split on runs of spaces.
+ * @module
+ */
+import type { Connection, Family } from '../types';
+import { ipv4FromHex, ipv6FromFull, leadingWord } from './address';
+
+const PROTOCOLS: Record<string, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp', IP: 'ip', ICMP: 'icmp', ICMPv6: 'icmpv6' };
+
+// Start and end offsets of the fields of the line being parsed.
+const MAX_FIELDS = 11;
+const bounds = new Int32Array(MAX_FIELDS * 2);
+
+/** Finds up to `max` space-separated fields in [start, end); returns how many. */
+function fields(text: string, start: number, end: number, max: number): number {
+  let n = 0;
+  let i = start;
+  while (n < max) {
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    if (i >= end) break;
+    bounds[2 * n] = i;
+    while (i < end && text.charCodeAt(i) !== 32) i++;
+    bounds[2 * n + 1] = i;
+    n++;
+  }
+  return n;
+}
+
+const field = (text: string, k: number) => text.slice(bounds[2 * k]!, bounds[2 * k + 1]!);
+
+/** A hex or decimal field as a number, without making a string of it. */
+function numberField(text: string, k: number, radix: 10 | 16): number {
+  let v = 0;
+  for (let i = bounds[2 * k]!; i < bounds[2 * k + 1]!; i++) {
+    const c = text.charCodeAt(i);
+    const d = c <= 57 ? c - 48 : (c | 32) - 87; // '0'-'9', 'a'-'f' / 'A'-'F'
+    if (d < 0 || d >= radix) return NaN;
+    v = v * radix + d;
+  }
+  return v;
+}
+
+// Services and real servers are few: their addresses repeat on every row.
+const cache = new Map<string, string>();
+
+function address(text: string, k: number): string {
+  const hex = field(text, k);
+  let a = cache.get(hex);
+  if (a === undefined) {
+    a = hex.length === 8 ? ipv4FromHex(hex) : ipv6FromFull(hex);
+    if (cache.size >= 4096) cache.clear();
+    cache.set(hex, a);
+  }
+  return a;
+}
+
+/** Parses one row; undefined for the header and for lines that are not rows. */
+export function parseConnectionLine(text: string, start: number, end: number, withOrigin: boolean): Connection | undefined {
+  const want = withOrigin ? 10 : 9;
+  if (fields(text, start, end, want + 1) < want) return undefined;
+  const proto = field(text, 0);
+  if (proto === 'Pro') return undefined;
+  const protocol = PROTOCOLS[proto] ?? proto.toLowerCase();
+  const clientPort = numberField(text, 2, 16);
+  const kernelState = field(text, 7);
+  // Templates are the only entries with client port 0; their states are NONE/ASSURED.
+  const template = clientPort === 0 && (kernelState === 'NONE' || kernelState === 'ASSURED');
+  const c: Connection = {
+    protocol,
+    family: (bounds[3]! - bounds[2]! === 8 ? 'inet' : 'inet6') as Family,
+    clientAddress: address(text, 1),
+    clientPort,
+    virtualAddress: address(text, 3),
+    virtualPort: numberField(text, 4, 16),
+    destinationAddress: address(text, 5),
+    destinationPort: numberField(text, 6, 16),
+    // IPVS has one UDP state, which the kernel prints as "UDP": no state.
+    state: kernelState === 'UDP' && protocol === 'udp' ? 'NONE' : kernelState,
+    expires: numberField(text, want - 1, 10),
+    template,
+  };
+  if (template && protocol === 'ip') c.fwmark = leadingWord(field(text, 3));
+  if (withOrigin) {
+    c.origin = field(text, 8) === 'SYNC' ? 'sync' : 'local';
+  } else if (bounds[2 * want] !== undefined && fields(text, start, end, want + 1) > want) {
+    // " <pe name> <pe data>": the data is the rest of the line, as the PE printed it.
+    const nameEnd = bounds[2 * want + 1]!;
+    c.pe = { name: text.slice(bounds[2 * want]!, nameEnd), data: nameEnd + 1 < end ? text.slice(nameEnd + 1, end) : '' };
+  }
+  return c;
+}
+
+/**
+ * Parses the complete lines of `text` (a chunk of the file that ends at a
+ * line end), appending the rows `keep` accepts to `out`.
+ */
+export function parseConnections(text: string, withOrigin: boolean, out: Connection[], keep?: (c: Connection) => boolean): void {
+  const len = text.length;
+  for (let pos = 0; pos < len; ) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = len;
+    const c = parseConnectionLine(text, pos, eol, withOrigin);
+    if (c !== undefined && (keep === undefined || keep(c))) out.push(c);
+    pos = eol + 1;
+  }
+}
