@@ -12,11 +12,13 @@
         "native/ipvs/codec.cc",
         "native/ipvs/requests.cc",
         "native/ipvs/client.cc",
+        "native/ipvs/proc_file.cc",
         "native/addon/errors.cc",
         "native/addon/convert.cc",
         "native/addon/operation.cc",
         "native/addon/handle.cc",
         "native/addon/open.cc",
+        "native/addon/read_full.cc",
         "native/addon/testing.cc",
         "native/addon/addon.cc"
       ],

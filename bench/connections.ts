@@ -1,75 +1,61 @@
-// How fast the connection table is read: ipvs (array and async iterator)
-// against `ipvsadm -Lnc` printing the same table, and `cat` of it as the
-// lower bound, all on one file in /proc/net/ip_vs_conn's format, in one run.
-// Prints ratios (and the times they come from). Needs ipvsadm and root inside
-// the test kernel: `node test/harness/run.mjs exec -- npx tsx bench/connections.ts [rows]`.
+// How fast a large connection table is read, end to end from the kernel:
+// ipvs's connections() (array) and eachConnection() (async iterator) against
+// `ipvsadm -Lnc` listing the same table, with `cat /proc/net/ip_vs_conn` as
+// the lower bound (the kernel's own cost of printing the table). One run,
+// one table, best of N each; prints ratios and the times behind them.
+//
+//   node test/harness/run.mjs exec -- npx tsx bench/connections.ts [rows=1000000] [runs=3]
+//
+// The table is real: the kernel's backup sync daemon creates the entries
+// (test/harness/big-table.ts), in a namespace of their own.
 import { spawnSync } from 'node:child_process';
-import { openSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseConnections } from '../lib/proc/connections';
-import { readLines } from '../lib/proc/read';
-import type { Connection } from '../lib/types';
-import { writeSyntheticTable } from '../test/fixtures/synthetic-connections';
+import { bigTable } from '../test/harness/big-table';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.argv[3] ?? 3);
-const file = join(tmpdir(), `ipvs-bench-conn-${process.pid}`);
 
-function seconds(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e9;
-}
+const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
 
-async function ours(iterate: boolean): Promise<number> {
-  const start = process.hrtime.bigint();
-  let n = 0;
-  const all: Connection[] = [];
-  for await (const text of readLines(openSync(file, 'r'))) {
-    const chunk: Connection[] = [];
-    parseConnections(text, false, chunk);
-    if (iterate) n += chunk.length;
-    else for (const c of chunk) all.push(c);
-  }
-  if ((iterate ? n : all.length) !== rows) throw new Error('row count');
-  return seconds(start);
-}
-
-function external(cmd: string): number {
-  const start = process.hrtime.bigint();
-  const r = spawnSync('unshare', ['-m', 'sh', '-c', cmd, 'sh', file], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
-  const t = seconds(start);
-  if (r.status !== 0) throw new Error(`${cmd}: exit ${r.status}`);
-  const lines = r.stdout.toString('latin1').split('\n').length - 1;
-  if (lines < rows) throw new Error(`${cmd}: printed ${lines} lines for ${rows} rows`);
-  return t;
-}
-
-const best = async (f: () => number | Promise<number>) => {
+async function best(what: string, f: () => Promise<number> | number): Promise<number> {
   let b = Infinity;
   for (let i = 0; i < runs; i++) b = Math.min(b, await f());
+  console.log(`${what.padEnd(26)} ${b.toFixed(3)} s  ${(rows / b / 1e6).toFixed(3)} M rows/s`);
   return b;
-};
+}
 
 (async () => {
+  const filling = process.hrtime.bigint();
+  const table = await bigTable(rows);
+  console.log(`table: ${rows} entries made by the kernel's sync daemon in ${seconds(filling).toFixed(1)} s; best of ${runs}`);
   try {
-    writeSyntheticTable(file, rows);
-    const mb = statSync(file).size / 1e6;
-    // /proc/PID/net entries are looked up afresh each time (a bind mount there
-    // never shows): in a private mount namespace, /proc becomes a tmpfs whose
-    // net/ip_vs_conn is the table.
-    const mounted = 'mount -t tmpfs none /proc && mkdir /proc/net && touch /proc/net/ip_vs_conn && mount --bind "$1" /proc/net/ip_vs_conn && exec';
-    const ipvsadm = await best(() => external(`${mounted} ipvsadm -Lnc`));
-    const cat = await best(() => external(`${mounted} cat /proc/net/ip_vs_conn`));
-    const array = await best(() => ours(false));
-    const iterator = await best(() => ours(true));
-    const rate = (s: number) => `${(rows / s / 1e6).toFixed(2)} M rows/s`;
-    console.log(`table: ${rows} rows, ${mb.toFixed(1)} MB; best of ${runs}`);
-    console.log(`ipvsadm -Lnc          ${ipvsadm.toFixed(3)} s  ${rate(ipvsadm)}`);
-    console.log(`cat (lower bound)     ${cat.toFixed(3)} s  ${rate(cat)}`);
-    console.log(`ipvs connections()    ${array.toFixed(3)} s  ${rate(array)}`);
-    console.log(`ipvs eachConnection   ${iterator.toFixed(3)} s  ${rate(iterator)}`);
-    console.log(`ratio connections()/ipvsadm = ${(array / ipvsadm).toFixed(2)}, eachConnection/ipvsadm = ${(iterator / ipvsadm).toFixed(2)}, cat/ipvsadm = ${(cat / ipvsadm).toFixed(2)}`);
+    // Output to a pipe we drain, as a program reading ipvsadm would.
+    const external = (cmd: string[]) => () => {
+      const start = process.hrtime.bigint();
+      const r = spawnSync('ip', ['netns', 'exec', table.ns, ...cmd], { stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 30 });
+      const t = seconds(start);
+      if (r.status !== 0) throw new Error(`${cmd.join(' ')}: exit ${r.status}`);
+      const lines = r.stdout.toString('latin1').split('\n').length - 2;
+      if (lines < rows) throw new Error(`${cmd.join(' ')}: ${lines} lines for ${rows} entries`);
+      return t;
+    };
+    const ipvsadm = await best('ipvsadm -Lnc', external(['ipvsadm', '-Lnc']));
+    const cat = await best('cat /proc/net/ip_vs_conn', external(['cat', '/proc/net/ip_vs_conn']));
+    const array = await best('ipvs connections()', async () => {
+      const start = process.hrtime.bigint();
+      const all = await table.ipvs.connections();
+      if (all.length < rows) throw new Error(`connections(): ${all.length} rows`);
+      return seconds(start);
+    });
+    const iterator = await best('ipvs eachConnection()', async () => {
+      const start = process.hrtime.bigint();
+      let n = 0;
+      for await (const _ of table.ipvs.eachConnection()) n++;
+      if (n < rows) throw new Error(`eachConnection(): ${n} rows`);
+      return seconds(start);
+    });
+    const r = (x: number) => (x / ipvsadm).toFixed(2);
+    console.log(`ratios to ipvsadm -Lnc: connections() ${r(array)}, eachConnection() ${r(iterator)}, cat ${r(cat)}`);
   } finally {
-    rmSync(file, { force: true });
+    await table.teardown();
   }
 })();

@@ -217,7 +217,7 @@ export class Ipvs {
 
   /**
    * The connection table as an async iterator, read and parsed a chunk at a
-   * time (about 2,500 rows) so that the event loop keeps running.
+   * time (about 7,000 rows) so that the event loop keeps running.
    * `stream.Readable.from(ipvs.eachConnection())` makes it a stream.
    * @example
    * for await (const c of ipvs.eachConnection({ template: false })) console.log(c.clientAddress, c.state);

@@ -105,6 +105,8 @@ export interface NativeError extends Error {
 
 export interface NativeBinding {
   open(options: RawOpenOptions): Promise<NativeHandle>;
+  /** Fills `buffer` from `fd` on the thread pool; resolves the byte count (0: end of file). */
+  readFull(fd: number, buffer: Buffer): Promise<number>;
   testing: {
     encodeRequest(op: string, ...args: unknown[]): Buffer;
     decodeReply(kind: string, datagrams: Buffer[], seq: number, portId: number, serviceFamily?: number): unknown;

@@ -61,15 +61,26 @@ function address(text: string, k: number): string {
   return a;
 }
 
+// A few dozen state names: one string each, not one per row.
+const states = new Map<string, string>();
+
+function state(name: string): string {
+  const known = states.get(name);
+  if (known !== undefined) return known;
+  if (states.size < 256) states.set(name, name);
+  return name;
+}
+
 /** Parses one row; undefined for the header and for lines that are not rows. */
 export function parseConnectionLine(text: string, start: number, end: number, withOrigin: boolean): Connection | undefined {
   const want = withOrigin ? 10 : 9;
-  if (fields(text, start, end, want + 1) < want) return undefined;
+  const found = fields(text, start, end, want + 1);
+  if (found < want) return undefined;
   const proto = field(text, 0);
   if (proto === 'Pro') return undefined;
   const protocol = PROTOCOLS[proto] ?? proto.toLowerCase();
   const clientPort = numberField(text, 2, 16);
-  const kernelState = field(text, 7);
+  const kernelState = state(field(text, 7));
   // Templates are the only entries with client port 0; their states are NONE/ASSURED.
   const template = clientPort === 0 && (kernelState === 'NONE' || kernelState === 'ASSURED');
   const c: Connection = {
@@ -89,7 +100,7 @@ export function parseConnectionLine(text: string, start: number, end: number, wi
   if (template && protocol === 'ip') c.fwmark = leadingWord(field(text, 3));
   if (withOrigin) {
     c.origin = field(text, 8) === 'SYNC' ? 'sync' : 'local';
-  } else if (bounds[2 * want] !== undefined && fields(text, start, end, want + 1) > want) {
+  } else if (found > want) {
     // " <pe name> <pe data>": the data is the rest of the line, as the PE printed it.
     const nameEnd = bounds[2 * want + 1]!;
     c.pe = { name: text.slice(bounds[2 * want]!, nameEnd), data: nameEnd + 1 < end ? text.slice(nameEnd + 1, end) : '' };

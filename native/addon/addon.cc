@@ -1,10 +1,11 @@
-// Module entry: open() and the test hooks. Context-aware, so it loads in
+// Module entry: open(), readFull() and the test hooks. Context-aware, so it loads in
 // worker threads too.
 #include <napi.h>
 
 #include "addon_data.h"
 #include "handle.h"
 #include "open.h"
+#include "read_full.h"
 #include "testing.h"
 
 namespace addon {
@@ -15,6 +16,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   env.SetInstanceData(data);
 
   exports.Set("open", Napi::Function::New<Open>(env, "open"));
+  exports.Set("readFull", Napi::Function::New<ReadFull>(env, "readFull"));
   Napi::Object testing = Napi::Object::New(env);
   testing.Set("encodeRequest", Napi::Function::New<EncodeRequest>(env, "encodeRequest"));
   testing.Set("decodeReply", Napi::Function::New<DecodeReply>(env, "decodeReply"));

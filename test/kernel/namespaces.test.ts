@@ -59,12 +59,13 @@ it('keeps the tables of three namespaces apart, used concurrently', async () => 
       expect((await init.timeouts()).tcp).toBe(900);
 
       // Traffic in the init namespace only: its connections and totals move, theirs do not.
-      await init.zero();
-      const nat = { protocol: 'tcp', address: t.vip.v4, port: 80 } as const;
+      // (A port of its own: entries of earlier files' traffic live on for minutes.)
+      const nat = { protocol: 'tcp', address: t.vip.v4, port: 84 } as const;
       await init.addService(nat);
       await init.addDestination(nat, { address: t.servers[0]!.v4, port: 8080 });
-      await t.request(3);
-      await until(async () => ((await init.globalStats()).connections === 3n ? true : undefined), 'init namespace totals');
+      await t.request(3, t.vip.v4, 84);
+      await until(async () => ((await init.service(nat)).stats.connections === 3n ? true : undefined), 'init namespace counters');
+      expect((await init.globalStats()).connections).toBeGreaterThanOrEqual(3n);
       expect((await init.connections({ service: nat })).length).toBe(3);
       for (const other of [blue, red]) {
         expect(await other.connections()).toEqual([]);
