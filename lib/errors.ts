@@ -108,11 +108,11 @@ export function closedError(operation: string): IpvsError {
 
 /** The family (or IPVS's /proc/net files) is missing: say so and what to do. */
 export function unavailableError(cause: IpvsError, operation = 'open'): IpvsError {
+  const missing = operation === 'open' ? 'no generic netlink family "IPVS"' : `${operation}: no ${cause.detail ?? '/proc/net/ip_vs*'}`;
   return new IpvsError({
     message:
-      'IPVS is not available in this kernel (no generic netlink family "IPVS"). ' +
-      'Load it with `modprobe ip_vs` as root, or use a kernel built with CONFIG_IP_VS.' +
-      (operation === 'open' ? '' : ` (${operation})`),
+      `IPVS is not available in this kernel (${missing}). ` +
+      'Load it with `modprobe ip_vs` as root, or use a kernel built with CONFIG_IP_VS.',
     code: 'ERR_IPVS_UNAVAILABLE',
     errno: cause.errno,
     syscall: cause.syscall,

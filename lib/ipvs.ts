@@ -211,24 +211,26 @@ export class Ipvs {
    */
   async connections(query?: ConnectionQuery): Promise<Connection[]> {
     const out: Connection[] = [];
-    for await (const rows of this.#connectionChunks(query)) for (const c of rows) out.push(c);
+    for await (const rows of this.#connectionChunks('connections', query)) for (const c of rows) out.push(c);
     return out;
   }
 
   /**
-   * The connection table as an async iterator, read and parsed a chunk at a
-   * time (about 7,000 rows) so that the event loop keeps running.
-   * `stream.Readable.from(ipvs.eachConnection())` makes it a stream.
+   * The connection table as an async iterator: read on the thread pool 512
+   * KiB (about 7,000 rows) at a time, the event loop running between reads.
+   * `stream.Readable.from(ipvs.eachConnection())` makes it a stream. Run it to
+   * the end or leave the loop (`break` closes the file); an iterator dropped
+   * half-way keeps its file open.
    * @example
    * for await (const c of ipvs.eachConnection({ template: false })) console.log(c.clientAddress, c.state);
    */
   async *eachConnection(query?: ConnectionQuery): AsyncGenerator<Connection, void, undefined> {
-    for await (const rows of this.#connectionChunks(query)) yield* rows;
+    for await (const rows of this.#connectionChunks('eachConnection', query)) yield* rows;
   }
 
-  async *#connectionChunks(query: ConnectionQuery | undefined): AsyncGenerator<Connection[]> {
+  async *#connectionChunks(operation: string, query: ConnectionQuery | undefined): AsyncGenerator<Connection[]> {
     const { withOrigin, keep } = checkConnectionQuery(query);
-    const fd = await this.#openProc('connections', withOrigin ? 'ip_vs_conn_sync' : 'ip_vs_conn');
+    const fd = await this.#openProc(operation, withOrigin ? 'ip_vs_conn_sync' : 'ip_vs_conn');
     try {
       for await (const text of readLines(fd)) {
         const rows: Connection[] = [];
@@ -236,7 +238,7 @@ export class Ipvs {
         if (rows.length > 0) yield rows;
       }
     } catch (e) {
-      throw e instanceof IpvsError ? e : toIpvsError(e, 'connections');
+      throw e instanceof IpvsError ? e : toIpvsError(e, operation);
     }
   }
 
@@ -245,10 +247,10 @@ export class Ipvs {
    * zero() (/proc/net/ip_vs_stats), with per-CPU counters.
    */
   async globalStats(): Promise<GlobalStats> {
-    const total = parseGlobalStats(await this.#readProc('globalStats', 'ip_vs_stats'));
+    const total = parsed('globalStats', parseGlobalStats, await this.#readProc('globalStats', 'ip_vs_stats'));
     let perCpu: GlobalStats['perCpu'] = [];
     try {
-      perCpu = parsePerCpuStats(await this.#readProc('globalStats', 'ip_vs_stats_percpu'));
+      perCpu = parsed('globalStats', parsePerCpuStats, await this.#readProc('globalStats', 'ip_vs_stats_percpu'));
     } catch (e) {
       if ((e as IpvsError).code !== 'ERR_IPVS_UNAVAILABLE') throw e; // kernels before 2.6.37 lack the file
     }
@@ -317,4 +319,13 @@ function notANamespace(cause: IpvsError, netns: unknown): IpvsError {
     syscall: cause.syscall,
     operation: 'open',
   });
+}
+
+/** A /proc file we cannot read is a protocol error, as a malformed netlink reply is. */
+function parsed<T>(operation: string, parse: (text: string) => T, text: string): T {
+  try {
+    return parse(text);
+  } catch (e) {
+    throw new IpvsError({ message: `${operation}: ${(e as Error).message}`, code: 'ERR_IPVS_PROTOCOL', operation });
+  }
 }

@@ -205,9 +205,9 @@ export interface Connection {
 
 /** Which connections to read; every given criterion must match. */
 export interface ConnectionQuery {
-  /** The virtual side: any of protocol, address, port (fwmark services: filter by destination). */
-  service?: { protocol?: Protocol; address?: string; port?: number };
-  destination?: { address?: string; port?: number };
+  /** The virtual side: any of protocol, address, port, family (fwmark services: filter by destination). */
+  service?: { protocol?: Protocol; address?: string; port?: number; family?: Family };
+  destination?: { address?: string; port?: number; family?: Family };
   client?: { address?: string; port?: number };
   /** One state or several ('ESTABLISHED', ['SYN_RECV', 'ESTABLISHED']). */
   state?: ConnectionState | ConnectionState[];

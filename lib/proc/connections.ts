@@ -103,8 +103,12 @@ export function parseConnectionLine(text: string, start: number, end: number, wi
   } else if (found > want) {
     // " <pe name> <pe data>": the data is the rest of the line, as the PE printed it.
     const nameEnd = bounds[2 * want + 1]!;
-    c.pe = { name: text.slice(bounds[2 * want]!, nameEnd), data: nameEnd + 1 < end ? text.slice(nameEnd + 1, end) : '' };
+    // The text is Latin-1 (one char per byte); PE data such as SIP Call-IDs is UTF-8.
+    const data = nameEnd + 1 < end ? Buffer.from(text.slice(nameEnd + 1, end), 'latin1').toString('utf8') : '';
+    c.pe = { name: text.slice(bounds[2 * want]!, nameEnd), data };
   }
+  // Not hex or decimal where numbers belong: not a row.
+  if (Number.isNaN(clientPort + c.virtualPort + c.destinationPort + c.expires)) return undefined;
   return c;
 }
 

@@ -29,7 +29,13 @@ const PIECE_BYTES = 64 * 1024;
 export async function* readLines(fd: number, chunkBytes = CHUNK_BYTES): AsyncGenerator<string> {
   const bufs = [Buffer.allocUnsafe(chunkBytes), Buffer.allocUnsafe(chunkBytes)] as const;
   let k = 0;
-  let pending: Promise<number> | undefined = native().readFull(fd, bufs[k]);
+  // A read in flight may fail while the caller is busy: handled (and rethrown) when awaited.
+  const start = (buf: Buffer) => {
+    const p = native().readFull(fd, buf);
+    p.catch(() => undefined);
+    return p;
+  };
+  let pending: Promise<number> | undefined = start(bufs[k]);
   let carry = '';
   try {
     for (;;) {
@@ -38,7 +44,7 @@ export async function* readLines(fd: number, chunkBytes = CHUNK_BYTES): AsyncGen
       if (bytesRead === 0) break;
       const buf = bufs[k];
       k ^= 1;
-      pending = native().readFull(fd, bufs[k]);
+      pending = start(bufs[k]);
       // Whole lines in pieces of up to PIECE_BYTES; a partial last line waits for the next chunk.
       const complete = buf.lastIndexOf(10, bytesRead - 1) + 1;
       for (let start = 0; start < complete; ) {

@@ -7,7 +7,7 @@ import { SocketAddress } from 'node:net';
 import { PROTOCOL } from '../constants';
 import type { Connection, Protocol } from '../types';
 import { invalidType, invalidValue } from '../errors';
-import { address } from './address';
+import { address, family } from './address';
 import { boolean, integer, knownKeys, object, oneOf } from './primitives';
 
 export interface CheckedQuery {
@@ -52,11 +52,15 @@ export function checkConnectionQuery(v: unknown): CheckedQuery {
     ...endpoint('query.destination', q.destination, 'destinationAddress', 'destinationPort', ['family']),
     ...endpoint('query.client', q.client, 'clientAddress', 'clientPort'),
   ];
-  const svc = q.service as { protocol?: unknown } | undefined;
+  const svc = q.service as { protocol?: unknown; family?: unknown } | undefined;
   if (svc?.protocol !== undefined) {
     const protocol: Protocol = oneOf('query.service.protocol', svc.protocol, Object.keys(PROTOCOL) as Protocol[]);
     tests.push((c) => c.protocol === protocol);
   }
+  const svcFamily = family('query.service.family', svc?.family);
+  if (svcFamily) tests.push((c) => c.family === svcFamily);
+  const destFamily = family('query.destination.family', (q.destination as { family?: unknown } | undefined)?.family);
+  if (destFamily) tests.push((c) => c.destinationAddress.includes(':') === (destFamily === 'inet6'));
   if (q.state !== undefined) {
     const list = Array.isArray(q.state) ? q.state : [q.state];
     list.forEach((s, i) => {

@@ -26,7 +26,8 @@ function interfaceName(name: string, v: unknown): string {
 
 function multicastGroup(name: string, v: unknown): string {
   const a = address(name, v).address;
-  const multicast = isIPv4(a) ? Number(a.split('.')[0]) >= 224 && Number(a.split('.')[0]) <= 239 : /^ff/i.test(a);
+  // IPv4 224.0.0.0/4; IPv6 ff00::/8 (first group of four hex digits, ff..).
+  const multicast = isIPv4(a) ? Number(a.split('.')[0]) >= 224 && Number(a.split('.')[0]) <= 239 : /^ff[0-9a-f]{2}:/i.test(a);
   if (!multicast) throw invalidValue(name, v, 'must be an IPv4 or IPv6 multicast address');
   return a;
 }

@@ -77,8 +77,9 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
     // Our own copy, now: the caller may close theirs as soon as open() returns.
     netns_fd = fcntl(static_cast<int>(ToUint32(options.Get("netnsFd"), "netnsFd")), F_DUPFD_CLOEXEC, 0);
     if (netns_fd < 0) {
+      const int err = errno;
       auto deferred = Napi::Promise::Deferred::New(env);
-      deferred.Reject(MakeError(env, nl::Error(nl::ErrorOrigin::kSystem, errno, "fcntl", "options.netns")).Value());
+      deferred.Reject(MakeError(env, nl::Error(nl::ErrorOrigin::kSystem, err, "fcntl", "options.netns")).Value());
       return deferred.Promise();
     }
   }

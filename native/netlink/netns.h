@@ -6,12 +6,15 @@
 #pragma once
 
 #include <exception>
+#include <system_error>
 #include <memory>
 #include <string>
 #include <thread>
 #include <type_traits>
 
 namespace nl {
+
+[[noreturn]] void ThrowThreadError(int errnum);
 
 class NetNamespace {
  public:
@@ -51,18 +54,23 @@ auto NetNamespace::Run(F f) const -> decltype(f()) {
   using R = decltype(f());
   std::exception_ptr failure;
   std::conditional_t<std::is_void_v<R>, bool, std::unique_ptr<R>> result{};
-  std::thread worker([&] {
-    try {
-      Enter();
-      if constexpr (std::is_void_v<R>) {
-        f();
-      } else {
-        result = std::make_unique<R>(f());
+  std::thread worker;
+  try {
+    worker = std::thread([&] {
+      try {
+        Enter();
+        if constexpr (std::is_void_v<R>) {
+          f();
+        } else {
+          result = std::make_unique<R>(f());
+        }
+      } catch (...) {
+        failure = std::current_exception();
       }
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  });
+    });
+  } catch (const std::system_error& e) {  // no thread to be had (EAGAIN at limits)
+    ThrowThreadError(e.code().value());
+  }
   worker.join();
   if (failure) std::rethrow_exception(failure);
   if constexpr (!std::is_void_v<R>) return std::move(*result);

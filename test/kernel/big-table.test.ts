@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Connection } from '../../lib/index';
 import { CHUNK_BYTES } from '../../lib/proc/read';
+import { eventLoopTurns } from '../event-loop-turns';
 import { bigTable, type BigTable } from '../harness/big-table';
 import { expectSameAsIpvsadm } from './helpers';
 
@@ -32,20 +33,14 @@ it(`lists ${ROWS} entries exactly as ipvsadm -Lnc does`, async () => {
 }, 120_000);
 
 it('lets the event loop run between chunks while iterating', async () => {
-  let turns = 0;
-  let ticking = true;
-  const tick = () => {
-    turns++;
-    if (ticking) setImmediate(tick);
-  };
-  setImmediate(tick);
   let n = 0;
   let bytes = 0;
-  for await (const c of table.ipvs.eachConnection()) {
-    n++;
-    bytes += c.family === 'inet6' ? 150 : 75; // about what the kernel prints per row
-  }
-  ticking = false;
+  const { turns } = await eventLoopTurns(async () => {
+    for await (const c of table.ipvs.eachConnection()) {
+      n++;
+      bytes += c.family === 'inet6' ? 150 : 75; // about what the kernel prints per row
+    }
+  });
   expect(n).toBe(ROWS);
   expect(turns).toBeGreaterThanOrEqual(Math.floor(bytes / CHUNK_BYTES) - 1);
 }, 120_000);

@@ -12,6 +12,7 @@ import { CHUNK_BYTES, readLines } from '../../lib/proc/read';
 import { parseGlobalStats, parsePerCpuStats } from '../../lib/proc/stats';
 import type { Connection } from '../../lib/types';
 import { checkConnectionQuery } from '../../lib/validate/connection-query';
+import { eventLoopTurns } from '../event-loop-turns';
 import { writeSyntheticTable } from '../fixtures/synthetic-connections';
 
 const parse = (text: string, withOrigin = false) => {
@@ -58,10 +59,11 @@ describe('/proc/net/ip_vs_conn', () => {
     'UDP C6336402 B4A1 C6336401 0035 CB007102 1F90 UDP             294',
     'TCP C6336402 DEB8 C6336401 0050 2001:0db8:0002:0000:0000:0000:0000:0002 0050 ESTABLISHED  705028',
     'UDP C6336400 0000 C6336401 13C4 CB007102 13C4 NONE            175 sip 3f8a@192.0.2.5',
+    'TCP C6336402 ZZZZ C6336401 0050 CB007103 1F90 TIME_WAIT       119',
     '',
   ].join('\n');
 
-  it('parses every kind of row', () => {
+  it('parses every kind of row (and skips one with a port that is not hex)', () => {
     const rows = parse(recorded);
     expect(rows).toHaveLength(7);
     expect(rows[0]).toEqual({
@@ -84,6 +86,11 @@ describe('/proc/net/ip_vs_conn', () => {
       'TCP C6336400 0000 C6336401 0050 CB007103 1F90 ASSURED     LOCAL       98',
     ].join('\n'), true);
     expect(rows.map((r) => [r.origin, r.expires, r.template])).toEqual([['sync', 118, false], ['local', 98, true]]);
+  });
+
+  it('reads PE data as UTF-8', () => {
+    const [row] = parse('UDP C6336400 0000 C6336401 13C4 CB007102 13C4 NONE            175 sip caf\xc3\xa9@192.0.2.5\n');
+    expect(row!.pe).toEqual({ name: 'sip', data: 'café@192.0.2.5' });
   });
 
   it('skips what is not a row', () => {
@@ -111,24 +118,18 @@ describe('/proc/net/ip_vs_conn', () => {
     const file = join(tmpdir(), `ipvs-conn-${process.pid}`);
     try {
       const bytes = writeSyntheticTable(file, 1_000_000);
-      let turns = 0;
-      let ticking = true;
-      const tick = () => {
-        turns++;
-        if (ticking) setImmediate(tick);
-      };
-      setImmediate(tick);
       let rows = 0;
       let chunks = 0;
       let ipv6 = 0;
-      for await (const text of readLines(openSync(file, 'r'))) {
-        const out: Connection[] = [];
-        parseConnections(text, false, out);
-        rows += out.length;
-        chunks++;
-        ipv6 += out.filter((c) => c.family === 'inet6').length;
-      }
-      ticking = false;
+      const { turns } = await eventLoopTurns(async () => {
+        for await (const text of readLines(openSync(file, 'r'))) {
+          const out: Connection[] = [];
+          parseConnections(text, false, out);
+          rows += out.length;
+          chunks++;
+          ipv6 += out.filter((c) => c.family === 'inet6').length;
+        }
+      });
       expect(rows).toBe(1_000_000);
       expect(ipv6).toBe(100_000);
       expect(chunks).toBeGreaterThanOrEqual(Math.floor(bytes / (64 * 1024))); // pieces of at most 64 KiB
@@ -189,6 +190,8 @@ describe('connection queries', () => {
     [{ destination: { address: '10.0.0.1%eth0' } }, 'ERR_INVALID_ARG_VALUE'],
     [{ state: ['ESTABLISHED', 1] }, 'ERR_INVALID_ARG_TYPE'],
     [{ template: 'yes' }, 'ERR_INVALID_ARG_TYPE'],
+    [{ service: { family: 'inet7' } }, 'ERR_INVALID_ARG_VALUE'],
+    [{ client: { family: 'inet' } }, 'ERR_INVALID_ARG_VALUE'],
     [{ sort: true }, 'ERR_INVALID_ARG_VALUE'],
     ['all', 'ERR_INVALID_ARG_TYPE'],
   ])('refuses %j', (q, code) => {
@@ -200,5 +203,7 @@ describe('connection queries', () => {
     expect(checkConnectionQuery({ client: { address: '2001:DB8:1:0:0:0:0:2' } }).keep!(row!)).toBe(true);
     expect(checkConnectionQuery({ client: { address: '2001:db8:1::3' } }).keep!(row!)).toBe(false);
     expect(checkConnectionQuery({}).keep).toBeUndefined();
+    expect(checkConnectionQuery({ service: { family: 'inet6' } }).keep!(row!)).toBe(true);
+    expect(checkConnectionQuery({ destination: { family: 'inet' } }).keep!(row!)).toBe(false);
   });
 });
