@@ -28,7 +28,7 @@ const MIRROR = process.env.IPVS_TEST_KERNEL_MIRROR || 'http://deb.debian.org/deb
 const SID_SOURCE = `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${MIRROR} sid main`;
 
 // command -> Debian package providing it
-const HOST_PACKAGES = { patchelf: 'patchelf', modprobe: 'kmod', ipvsadm: 'ipvsadm', ip: 'iproute2', 'dpkg-deb': 'dpkg' };
+const HOST_PACKAGES = { patchelf: 'patchelf', modprobe: 'kmod', ipvsadm: 'ipvsadm', ip: 'iproute2', 'dpkg-deb': 'dpkg', python3: 'python3' };
 
 /** apt-get install whatever of `commands` is missing (fresh CI machines have none). */
 export function ensureHostPackages(commands = Object.keys(HOST_PACKAGES)) {

@@ -29,7 +29,7 @@ export async function runInKernel(argv) {
 
 async function runInNetns(argv) {
   if (process.getuid?.() !== 0) throw new HarnessError('IPVS_TEST_KERNEL=netns needs root');
-  ensureHostPackages(['ip', 'ipvsadm', 'modprobe']);
+  ensureHostPackages(['ip', 'ipvsadm', 'modprobe', 'python3']);
   for (const m of ['ip_vs', 'veth', 'dummy']) spawnSync('modprobe', ['-q', m], { stdio: 'ignore' });
   log('running in a fresh network namespace of the host kernel');
   // Private mount namespace too, so `ip netns add` state (/run/netns) stays ours.

@@ -164,13 +164,13 @@ export async function httpRequests(ns: string, host: string, port: number, count
 // Sequential datagrams, each from a new socket (a new source port, so a new
 // IPVS connection); prints the answers as JSON.
 const UDP_CLIENT_JS = `
-const [host, port, count, timeout] = process.argv.slice(1);
+const [host, port, count, timeout, payload] = process.argv.slice(1);
 const dgram = require('dgram');
 const ask = () => new Promise((resolve, reject) => {
   const s = dgram.createSocket(host.includes(':') ? 'udp6' : 'udp4');
   const timer = setTimeout(() => { s.close(); reject(new Error('no UDP answer in ' + timeout + ' ms')); }, +timeout);
   s.on('message', (m) => { clearTimeout(timer); s.close(); resolve(String(m)); });
-  s.send('ping', +port, host);
+  s.send(payload, +port, host);
 });
 (async () => {
   const answers = [];
@@ -179,10 +179,48 @@ const ask = () => new Promise((resolve, reject) => {
 })().catch((e) => { console.error(String(e.message || e)); process.exit(1); });
 `;
 
-/** Send `count` datagrams from namespace `ns` to `host`:`port`, each from a new port; resolves the answers. */
-export async function udpRequests(ns: string, host: string, port: number, count: number, timeoutMs = 5000): Promise<string[]> {
-  const out = await nsExec(ns, NODE, '-e', UDP_CLIENT_JS, host, String(port), String(count), String(timeoutMs));
+/** Send `count` datagrams (`payload`) from namespace `ns` to `host`:`port`, each from a new port; resolves the answers. */
+export async function udpRequests(ns: string, host: string, port: number, count: number, payload = 'ping', timeoutMs = 5000): Promise<string[]> {
+  const out = await nsExec(ns, NODE, '-e', UDP_CLIENT_JS, host, String(port), String(count), String(timeoutMs), payload);
   return JSON.parse(out) as string[];
+}
+
+// SCTP (Node has none): python3's socket module. The server answers each
+// association with its name and closes it.
+const SCTP_SERVER_PY = `
+import socket, sys
+s = socket.socket(socket.AF_INET6, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('::', int(sys.argv[1]))); s.listen(16); print('listening', flush=True)
+while True:
+    c, _ = s.accept(); c.send(sys.argv[2].encode()); c.close()
+`;
+const SCTP_CLIENT_PY = `
+import json, socket, sys
+host, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+answers = []
+for _ in range(count):
+    s = socket.socket(socket.AF_INET6 if ':' in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_SCTP)
+    s.settimeout(5); s.connect((host, port)); answers.append(s.recv(64).decode()); s.close()
+print(json.dumps(answers))
+`;
+
+/** An SCTP server in `ns` answering `body`; resolves once it listens. */
+export async function startSctpServer(ns: string, port: number, body: string): Promise<HttpServer> {
+  const child = spawn('ip', ['netns', 'exec', ns, 'python3', '-c', SCTP_SERVER_PY, String(port), body], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let err = '';
+    child.stderr!.on('data', (d) => (err += d));
+    child.stdout!.once('data', () => resolve());
+    child.once('exit', (code) => reject(new Error(`SCTP server in ${ns} exited (${code}): ${err}`)));
+  });
+  child.removeAllListeners('exit');
+  return { ns, port, body, stop: () => stopChild(child) };
+}
+
+/** `count` SCTP associations from `ns` to `host`:`port`, one after another; resolves the answers. */
+export async function sctpRequests(ns: string, host: string, port: number, count: number): Promise<string[]> {
+  return JSON.parse(await nsExec(ns, 'python3', '-c', SCTP_CLIENT_PY, host, String(port), String(count))) as string[];
 }
 
 export interface RealServer {
@@ -203,7 +241,7 @@ export interface NatTopology {
   /** `count` sequential GETs from the client to host:port (default: the IPv4 VIP, port 80). */
   request(count: number, host?: string, port?: number): Promise<string[]>;
   /** `count` UDP datagrams from the client, each from a new port (default: the IPv4 VIP, port 53). */
-  udpRequest(count: number, host?: string, port?: number): Promise<string[]>;
+  udpRequest(count: number, host?: string, port?: number, payload?: string): Promise<string[]>;
   /** Stop the servers, delete the namespaces and links. Safe to call twice. */
   teardown(): Promise<void>;
 }
@@ -237,7 +275,7 @@ export async function natTopology({ servers = 2, port = 8080, prefix = 'ipvs-', 
       port,
     })),
     request: (count, host = t.vip.v4, p = 80) => httpRequests(t.client.ns, host, p, count),
-    udpRequest: (count, host = t.vip.v4, p = 53) => udpRequests(t.client.ns, host, p, count),
+    udpRequest: (count, host = t.vip.v4, p = 53, payload) => udpRequests(t.client.ns, host, p, count, payload),
     teardown: async () => {
       for (const s of running.splice(0)) await s.stop();
       for (const ns of [t.client.ns, ...t.servers.map((s) => s.ns)]) await tryRun('ip', 'netns', 'del', ns);

@@ -1,11 +1,11 @@
 // The connection table with real TCP and UDP traffic through NAT and DR
 // services, IPv4 and IPv6, across namespaces in the test kernel: rows equal
 // `ipvsadm -Lnc` byte for byte, filters select what they say, persistence
-// templates (also of fwmark services) are recognisable, and the global
-// statistics count the same traffic.
+// templates (also of fwmark services, and SIP Call-IDs) are recognisable,
+// SCTP has its states, and the global statistics count the same traffic.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { Ipvs, type Connection, type ServiceKey } from '../../lib/index';
-import { natTopology, sh, type NatTopology } from '../harness/topology';
+import { natTopology, sctpRequests, sh, startSctpServer, type NatTopology } from '../harness/topology';
 import { expectSameAsIpvsadm, ipvsadm, until } from './helpers';
 
 let t: NatTopology;
@@ -153,6 +153,34 @@ it('recognises persistence templates, of address and of fwmark services', async 
     expect(marked.filter((c) => !c.template)).toHaveLength(2);
   } finally {
     await sh('tc', 'qdisc', 'del', 'dev', 'ipvs-c', 'ingress');
+  }
+});
+
+it('carries persistence-engine data (SIP Call-IDs) and SCTP states', async () => {
+  // A SIP persistence engine: the template holds the Call-ID of the first datagram.
+  const sip = { protocol: 'udp', address: t.vip.v4, port: 5060 } as const;
+  await service(sip, 'masq', false, { persistence: { timeout: 300 }, pe: 'sip' });
+  const callId = 'a84b4c76e66710@198.51.100.2';
+  const invite = `OPTIONS sip:bob@${t.vip.v4} SIP/2.0\r\nVia: SIP/2.0/UDP ${t.client.v4}:5060\r\nCall-ID: ${callId}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+  expect(await t.udpRequest(1, t.vip.v4, 5060, invite)).toHaveLength(1);
+  const [template] = await ipvs.connections({ service: sip, template: true });
+  expect(template).toMatchObject({ protocol: 'udp', clientAddress: t.client.v4, clientPort: 0, pe: { name: 'sip', data: callId } });
+  // ipvsadm shows PE data with --persistent-conn: "<destination> sip <data>".
+  const line = ipvsadm('-Lnc', '--persistent-conn').split('\n').find((l) => l.includes(`${t.vip.v4}:5060`) && l.includes(':0 '));
+  expect(line?.trim().split(/\s+/).slice(-2)).toEqual(['sip', callId]);
+
+  // SCTP through NAT: its own state names.
+  const server = await startSctpServer(t.servers[0]!.ns, 9000, 'rs1');
+  try {
+    const sctp = { protocol: 'sctp', address: t.vip.v4, port: 9000 } as const;
+    await ipvs.addService({ ...sctp, scheduler: 'rr' });
+    await ipvs.addDestination(sctp, { address: t.servers[0]!.v4, port: 9000 });
+    expect(await sctpRequests(t.client.ns, t.vip.v4, 9000, 2)).toEqual(['rs1', 'rs1']);
+    const rows = (await expectSameAsIpvsadm(() => ipvs.connections())).filter((c) => c.protocol === 'sctp');
+    expect(rows).toHaveLength(2);
+    for (const c of rows) expect(['CLOSED', 'SHUTDOWN_ACK_SENT', 'S-ACK-SENT', 'ESTABLISHED']).toContain(c.state);
+  } finally {
+    await server.stop();
   }
 });
 

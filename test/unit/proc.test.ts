@@ -47,9 +47,9 @@ describe('addresses', () => {
 
 describe('/proc/net/ip_vs_conn', () => {
   // Recorded in the test kernel: NAT TCP (IPv6, IPv4), a persistence template,
-  // a fwmark template, UDP; then rows made in the kernel's format for what
-  // traffic there did not show: an IPv6 tunnel destination of an IPv4 service
-  // and a SIP template with PE data.
+  // a fwmark template, UDP; then rows made in the kernel's format: an IPv6
+  // tunnel destination of an IPv4 service, a SIP template with PE data (the
+  // real one is tested in test/kernel/connections.test.ts), a broken row.
   const recorded = [
     'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData',
     'TCP 2001:0db8:0001:0000:0000:0000:0000:0002 DD72 2001:0db8:0001:0000:0000:0000:0000:0001 0050 2001:0db8:0002:0000:0000:0000:0000:0003 1F90 TIME_WAIT       119',
