@@ -158,16 +158,26 @@ it('recognises persistence templates, of address and of fwmark services', async 
 
 it('carries persistence-engine data (SIP Call-IDs) and SCTP states', async () => {
   // A SIP persistence engine: the template holds the Call-ID of the first datagram.
+  // Its entries hold the ip_vs_pe_sip module (later tests unload IPVS): short
+  // timeouts, and they are waited out below.
   const sip = { protocol: 'udp', address: t.vip.v4, port: 5060 } as const;
-  await service(sip, 'masq', false, { persistence: { timeout: 300 }, pe: 'sip' });
-  const callId = 'a84b4c76e66710@198.51.100.2';
-  const invite = `OPTIONS sip:bob@${t.vip.v4} SIP/2.0\r\nVia: SIP/2.0/UDP ${t.client.v4}:5060\r\nCall-ID: ${callId}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
-  expect(await t.udpRequest(1, t.vip.v4, 5060, invite)).toHaveLength(1);
-  const [template] = await ipvs.connections({ service: sip, template: true });
-  expect(template).toMatchObject({ protocol: 'udp', clientAddress: t.client.v4, clientPort: 0, pe: { name: 'sip', data: callId } });
-  // ipvsadm shows PE data with --persistent-conn: "<destination> sip <data>".
-  const line = ipvsadm('-Lnc', '--persistent-conn').split('\n').find((l) => l.includes(`${t.vip.v4}:5060`) && l.includes(':0 '));
-  expect(line?.trim().split(/\s+/).slice(-2)).toEqual(['sip', callId]);
+  const { udp } = await ipvs.timeouts();
+  await ipvs.setTimeouts({ udp: 3 });
+  try {
+    await service(sip, 'masq', false, { persistence: { timeout: 3 }, pe: 'sip' });
+    const callId = 'a84b4c76e66710@198.51.100.2';
+    const invite = `OPTIONS sip:bob@${t.vip.v4} SIP/2.0\r\nVia: SIP/2.0/UDP ${t.client.v4}:5060\r\nCall-ID: ${callId}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
+    expect(await t.udpRequest(1, t.vip.v4, 5060, invite)).toHaveLength(1);
+    const [template] = await ipvs.connections({ service: sip, template: true });
+    expect(template).toMatchObject({ protocol: 'udp', clientAddress: t.client.v4, clientPort: 0, pe: { name: 'sip', data: callId } });
+    // ipvsadm shows PE data with --persistent-conn: "<destination> sip <data>".
+    const line = ipvsadm('-Lnc', '--persistent-conn').split('\n').find((l) => l.includes(`${t.vip.v4}:5060`) && l.includes(':0 '));
+    expect(line?.trim().split(/\s+/).slice(-2)).toEqual(['sip', callId]);
+  } finally {
+    await ipvs.setTimeouts({ udp });
+    await ipvs.deleteService(sip).catch(() => undefined);
+    await until(async () => ((await ipvs.connections({ service: sip })).length === 0 ? true : undefined), 'SIP entries to expire');
+  }
 
   // SCTP through NAT: its own state names.
   const server = await startSctpServer(t.servers[0]!.ns, 9000, 'rs1');
