@@ -73,6 +73,9 @@ it('keeps the tables of three namespaces apart, used concurrently', async () => 
         expect(await other.daemons()).toEqual([]);
       }
       expect(readlinkSync('/proc/self/ns/net')).toBe(own);
+      // The threads that entered other namespaces have exited; one may still be
+      // listed for a moment after join() (the kernel reaps it just after).
+      await until(async () => (threadNamespaces().size === 1 ? true : undefined), 'no thread left in another namespace', 5000);
       expect(threadNamespaces()).toEqual(new Set([own]));
     } finally {
       for (const h of [blue, red, init]) h.close();
