@@ -23,7 +23,18 @@ afterAll(async () => {
 });
 
 const savedIn = (ns: string) => sh('ip', 'netns', 'exec', ns, 'ipvsadm', '-Sn').then((o) => o.split('\n').filter(Boolean));
-const threadNamespaces = () => new Set(readdirSync('/proc/self/task').map((tid) => readlinkSync(`/proc/self/task/${tid}/ns/net`)));
+/** The namespaces of this process's threads (a thread exiting meanwhile is skipped). */
+const threadNamespaces = () => {
+  const found = new Set<string>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      found.add(readlinkSync(`/proc/self/task/${tid}/ns/net`));
+    } catch {
+      // gone
+    }
+  }
+  return found;
+};
 
 it('keeps the tables of three namespaces apart, used concurrently', async () => {
   const own = readlinkSync('/proc/self/ns/net');
