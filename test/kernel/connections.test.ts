@@ -159,10 +159,11 @@ it('recognises persistence templates, of address and of fwmark services', async 
 it('carries persistence-engine data (SIP Call-IDs) and SCTP states', async () => {
   // A SIP persistence engine: the template holds the Call-ID of the first datagram.
   // Its entries hold the ip_vs_pe_sip module (later tests unload IPVS): short
-  // timeouts, and they are waited out below.
+  // timeouts, and they are waited out below. The connection must go before
+  // its template's timer fires: a template still in control is given 60 s more.
   const sip = { protocol: 'udp', address: t.vip.v4, port: 5060 } as const;
   const { udp } = await ipvs.timeouts();
-  await ipvs.setTimeouts({ udp: 3 });
+  await ipvs.setTimeouts({ udp: 1 });
   try {
     await service(sip, 'masq', false, { persistence: { timeout: 3 }, pe: 'sip' });
     const callId = 'a84b4c76e66710@198.51.100.2';
