@@ -15,6 +15,7 @@
         "native/ipvs/proc_file.cc",
         "native/addon/errors.cc",
         "native/addon/convert.cc",
+        "native/addon/promise_worker.cc",
         "native/addon/operation.cc",
         "native/addon/handle.cc",
         "native/addon/open.cc",

@@ -211,7 +211,7 @@ export class Ipvs {
    */
   async connections(query?: ConnectionQuery): Promise<Connection[]> {
     const out: Connection[] = [];
-    for await (const rows of this.#connectionChunks('connections', query)) for (const c of rows) out.push(c);
+    for await (const _ of this.#parseConnections('connections', query, () => out));
     return out;
   }
 
@@ -225,17 +225,18 @@ export class Ipvs {
    * for await (const c of ipvs.eachConnection({ template: false })) console.log(c.clientAddress, c.state);
    */
   async *eachConnection(query?: ConnectionQuery): AsyncGenerator<Connection, void, undefined> {
-    for await (const rows of this.#connectionChunks('eachConnection', query)) yield* rows;
+    for await (const rows of this.#parseConnections('eachConnection', query, () => [])) yield* rows;
   }
 
-  async *#connectionChunks(operation: string, query: ConnectionQuery | undefined): AsyncGenerator<Connection[]> {
+  /** Reads the table a piece at a time, parsing each into the array `sink()` gives; yields that array. */
+  async *#parseConnections(operation: string, query: ConnectionQuery | undefined, sink: () => Connection[]): AsyncGenerator<Connection[]> {
     const { withOrigin, keep } = checkConnectionQuery(query);
     const fd = await this.#openProc(operation, withOrigin ? 'ip_vs_conn_sync' : 'ip_vs_conn');
     try {
       for await (const text of readLines(fd)) {
-        const rows: Connection[] = [];
+        const rows = sink();
         parseConnections(text, withOrigin, rows, keep);
-        if (rows.length > 0) yield rows;
+        yield rows;
       }
     } catch (e) {
       throw e instanceof IpvsError ? e : toIpvsError(e, operation);

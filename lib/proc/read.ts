@@ -64,9 +64,9 @@ export async function* readLines(fd: number, chunkBytes = CHUNK_BYTES): AsyncGen
   }
 }
 
-/** The whole (small) file as text. */
+/** The whole (small) file as text; small buffers, as it is polled (statistics). */
 export async function readAll(fd: number): Promise<string> {
   let text = '';
-  for await (const chunk of readLines(fd)) text += chunk;
+  for await (const chunk of readLines(fd, 16 * 1024)) text += chunk;
   return text;
 }

@@ -23,7 +23,7 @@ function canonical(name: string, v: unknown): string {
   return a.family === 'inet6' ? new SocketAddress({ address: a.address, family: 'ipv6' }).address : a.address;
 }
 
-/** Tests for an { address?, port? } endpoint on one side of the connection. */
+/** Tests for an { address?, port?, family? } endpoint on one side of the connection. */
 function endpoint(name: string, v: unknown, addr: 'clientAddress' | 'virtualAddress' | 'destinationAddress', port: 'clientPort' | 'virtualPort' | 'destinationPort', extra: string[] = []): Test[] {
   if (v === undefined) return [];
   const o = object(name, v);
@@ -40,6 +40,8 @@ function endpoint(name: string, v: unknown, addr: 'clientAddress' | 'virtualAddr
     const want = integer(`${name}.port`, o.port, 0, 65535);
     tests.push((c) => c[port] === want);
   }
+  const fam = family(`${name}.family`, o.family);
+  if (fam !== undefined) tests.push((c) => c[addr].includes(':') === (fam === 'inet6'));
   return tests;
 }
 
@@ -52,15 +54,11 @@ export function checkConnectionQuery(v: unknown): CheckedQuery {
     ...endpoint('query.destination', q.destination, 'destinationAddress', 'destinationPort', ['family']),
     ...endpoint('query.client', q.client, 'clientAddress', 'clientPort'),
   ];
-  const svc = q.service as { protocol?: unknown; family?: unknown } | undefined;
-  if (svc?.protocol !== undefined) {
-    const protocol: Protocol = oneOf('query.service.protocol', svc.protocol, Object.keys(PROTOCOL) as Protocol[]);
-    tests.push((c) => c.protocol === protocol);
+  const protocol = (q.service as { protocol?: unknown } | undefined)?.protocol;
+  if (protocol !== undefined) {
+    const want: Protocol = oneOf('query.service.protocol', protocol, Object.keys(PROTOCOL) as Protocol[]);
+    tests.push((c) => c.protocol === want);
   }
-  const svcFamily = family('query.service.family', svc?.family);
-  if (svcFamily) tests.push((c) => c.family === svcFamily);
-  const destFamily = family('query.destination.family', (q.destination as { family?: unknown } | undefined)?.family);
-  if (destFamily) tests.push((c) => c.destinationAddress.includes(':') === (destFamily === 'inet6'));
   if (q.state !== undefined) {
     const list = Array.isArray(q.state) ? q.state : [q.state];
     list.forEach((s, i) => {

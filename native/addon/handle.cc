@@ -199,7 +199,7 @@ Napi::Value Handle::StopDaemon(const Napi::CallbackInfo& info) {
 Napi::Value Handle::OpenProcFile(const Napi::CallbackInfo& info) {
   if (!info[0].IsString()) throw Napi::TypeError::New(info.Env(), "openProcFile(name): name must be a string");
   const std::string name = info[0].As<Napi::String>().Utf8Value();
-  // The JS side reads and closes the descriptor (fs.read on the thread pool).
+  // The JS side reads it (readFull, on the thread pool) and closes it.
   return Start<int>(
       info, "ipvs.openProcFile", [name](ipvs::Client& c) { return c.OpenProcFile(name); },
       [](Napi::Env env, int fd) { return Napi::Number::New(env, fd); });

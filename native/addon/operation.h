@@ -8,36 +8,30 @@
 
 #include <functional>
 #include <memory>
-#include <optional>
 
 #include "../ipvs/client.h"
-#include "../netlink/error.h"
+#include "promise_worker.h"
 
 namespace addon {
 
 class Handle;
 
-class Operation : public Napi::AsyncWorker {
+class Operation : public PromiseWorker {
  public:
   Operation(Handle& handle, const char* name);
-  Napi::Promise Promise() const { return deferred_.Promise(); }
   // Settles an operation that never ran (its handle closed first) and frees it.
   void RejectUnstarted(const Napi::Error& error);
 
  protected:
   virtual void Run(ipvs::Client& client) = 0;
-  virtual Napi::Value Result(Napi::Env env) = 0;
 
  private:
-  void Execute() final;
-  void OnOK() final;
-  void OnError(const Napi::Error& e) final;
+  void Work() final;
+  void Settled() final;
 
   Handle& handle_;
   Napi::ObjectReference keep_handle_;  // no GC of the handle until we settle
   std::shared_ptr<ipvs::Client> client_;  // keeps the socket open while we run
-  Napi::Promise::Deferred deferred_;
-  std::optional<nl::Error> error_;
 };
 
 // An operation from two lambdas: run (thread pool) and result (main thread).

@@ -1,57 +1,24 @@
 #include "read_full.h"
 
-#include <optional>
+#include <memory>
 
 #include "../ipvs/proc_file.h"
-#include "../netlink/error.h"
 #include "convert.h"
-#include "errors.h"
+#include "promise_worker.h"
 
 namespace addon {
-
-namespace {
-
-class ReadWorker : public Napi::AsyncWorker {
- public:
-  ReadWorker(Napi::Env env, int fd, Napi::Buffer<uint8_t> buffer)
-      : Napi::AsyncWorker(env, "ipvs.readFull"),
-        fd_(fd),
-        data_(buffer.Data()),
-        len_(buffer.Length()),
-        keep_(Napi::Persistent(buffer)),  // the memory stays put until we settle
-        deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() const { return deferred_.Promise(); }
-
- private:
-  void Execute() override {
-    try {
-      got_ = ipvs::ReadFull(fd_, data_, len_);
-    } catch (const nl::Error& e) {
-      error_ = e;
-      SetError(e.what());
-    }
-  }
-  void OnOK() override { deferred_.Resolve(Napi::Number::New(Env(), static_cast<double>(got_))); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(error_ ? MakeError(Env(), *error_).Value() : e.Value()); }
-
-  int fd_;
-  uint8_t* data_;
-  size_t len_;
-  size_t got_ = 0;
-  Napi::Reference<Napi::Buffer<uint8_t>> keep_;
-  Napi::Promise::Deferred deferred_;
-  std::optional<nl::Error> error_;
-};
-
-}  // namespace
 
 Napi::Value ReadFull(const Napi::CallbackInfo& info) {
   if (!info[1].IsBuffer()) throw Napi::TypeError::New(info.Env(), "readFull(fd, buffer): buffer must be a Buffer");
   const int fd = static_cast<int>(ToUint32(info[0], "fd"));
-  auto* worker = new ReadWorker(info.Env(), fd, info[1].As<Napi::Buffer<uint8_t>>());
-  Napi::Promise promise = worker->Promise();
-  worker->Queue();
-  return promise;
+  auto buffer = info[1].As<Napi::Buffer<uint8_t>>();
+  uint8_t* data = buffer.Data();
+  const size_t len = buffer.Length();
+  // The memory stays put until the worker is freed (on the main thread).
+  auto keep = std::make_shared<Napi::Reference<Napi::Buffer<uint8_t>>>(Napi::Persistent(buffer));
+  return LambdaWorker<size_t>::Start(
+      info.Env(), "ipvs.readFull", [fd, data, len] { return ipvs::ReadFull(fd, data, len); },
+      [keep](Napi::Env env, size_t& got) { return Napi::Number::New(env, static_cast<double>(got)); });
 }
 
 }  // namespace addon
