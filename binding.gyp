@@ -5,7 +5,9 @@
       "sources": [
         "native/netlink/attributes.cc",
         "native/netlink/message.cc",
+        "native/netlink/ack.cc",
         "native/netlink/reply_reader.cc",
+        "native/netlink/batch_reader.cc",
         "native/netlink/socket.cc",
         "native/netlink/netns.cc",
         "native/netlink/genl_connection.cc",
@@ -15,6 +17,7 @@
         "native/ipvs/proc_file.cc",
         "native/addon/errors.cc",
         "native/addon/convert.cc",
+        "native/addon/records.cc",
         "native/addon/promise_worker.cc",
         "native/addon/operation.cc",
         "native/addon/handle.cc",

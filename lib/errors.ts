@@ -19,7 +19,8 @@ export interface ErrorTarget {
  * `code` is the stable key: the errno name ('EEXIST', 'ESRCH', 'ENOENT',
  * 'EINVAL', 'EPERM', ...) or one of ours: 'ERR_IPVS_UNAVAILABLE' (no IPVS in
  * the kernel), 'ERR_IPVS_CLOSED' (the handle was closed), 'ERR_IPVS_PROTOCOL'
- * (a malformed reply). Messages may change between versions; codes do not.
+ * (a malformed reply), 'ERR_IPVS_NOT_SENT' (a batched operation that an
+ * earlier socket failure kept from being sent). Messages may change between versions; codes do not.
  */
 export class IpvsError extends Error {
   override name = 'IpvsError';
@@ -85,7 +86,7 @@ export function toIpvsError(err: unknown, operation: string, target: ErrorTarget
     return new IpvsError({ message: `${describe(operation, target)}: ${String(e?.message ?? err)}`, code: 'ERR_IPVS_INTERNAL', operation, target });
   }
   const name = safeErrnoName(e.errno);
-  const code = e.origin === 'protocol' ? 'ERR_IPVS_PROTOCOL' : name;
+  const code = e.origin === 'protocol' ? 'ERR_IPVS_PROTOCOL' : e.origin === 'notSent' ? 'ERR_IPVS_NOT_SENT' : name;
   const kernel = e.origin === 'kernel';
   // Kernel errors: what the errno means for this operation, plus the extended ack;
   // system errors: strerror and what was being opened (already in the message).

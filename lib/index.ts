@@ -3,6 +3,10 @@
  * @module
  */
 export { Ipvs } from './ipvs';
+export { Batch, IpvsBatchError, type BatchOperation, type BatchResult, type BatchRunOptions } from './batch';
+export { IpvsApplyError, type ApplyOptions, type FailedChange } from './table/apply';
+export type { TableChange } from './table/plan';
+export { Watch, type StatsDelta, type WatchedDestination, type WatchedService, type WatchOptions, type WatchSample } from './watch';
 export { IpvsError, type ErrorTarget, type IpvsArgumentError } from './errors';
 export { SCHEDULERS } from './constants';
 export type {
@@ -17,6 +21,7 @@ export type {
   Destination,
   DestinationKey,
   DestinationSpec,
+  DesiredService,
   Family,
   Forwarding,
   FwmarkServiceKey,
@@ -31,6 +36,7 @@ export type {
   ServiceKey,
   ServiceSettings,
   ServiceSpec,
+  SnapshotService,
   Stats,
   Timeouts,
   TunnelChecksum,

@@ -5,10 +5,16 @@
  * thread pool; calls on one handle are executed one at a time, in call order.
  * @module
  */
+import { Batch } from './batch';
 import { closedError, IpvsError, toIpvsError, unavailableError, type ErrorTarget } from './errors';
-import { toDaemon, toDestination, toInfo, toService } from './convert';
+import { toDaemon, toInfo } from './convert';
 import { native, type NativeHandle } from './native';
 import { parseConnections } from './proc/connections';
+import { readDestinations, readServices, RecordReader } from './records';
+import { applyTable, type ApplyOptions } from './table/apply';
+import type { TableChange } from './table/plan';
+import { Turns } from './turns';
+import { checkWatchOptions, Watch, type WatchOptions } from './watch';
 import { readAll, readLines } from './proc/read';
 import { parseGlobalStats, parsePerCpuStats } from './proc/stats';
 import type {
@@ -20,12 +26,14 @@ import type {
   Destination,
   DestinationKey,
   DestinationSpec,
+  DesiredService,
   GlobalStats,
   Info,
   OpenOptions,
   Service,
   ServiceKey,
   ServiceSpec,
+  SnapshotService,
   Timeouts,
 } from './types';
 import { checkConnectionQuery } from './validate/connection-query';
@@ -85,8 +93,7 @@ export class Ipvs {
 
   /** Every service with its settings and statistics, in one dump. */
   async services(): Promise<Service[]> {
-    const raw = await this.#call('services', {}, (h) => h.services());
-    return raw.map(toService);
+    return readServices(await this.#call('services', {}, (h) => h.services()));
   }
 
   /**
@@ -97,7 +104,7 @@ export class Ipvs {
    */
   async service(key: ServiceKey): Promise<Service> {
     const k = checkServiceKey(key);
-    return toService(await this.#call('service', { service: k.label }, (h) => h.service(k.raw)));
+    return readServices(await this.#call('service', { service: k.label }, (h) => h.service(k.raw)))[0]!;
   }
 
   /**
@@ -134,10 +141,10 @@ export class Ipvs {
   async destinations(key: ServiceKey): Promise<Destination[]> {
     const k = checkServiceKey(key);
     const target = { service: k.label };
-    const raw = await this.#call('destinations', target, (h) => h.destinations(k.raw));
+    const list = readDestinations(await this.#call('destinations', target, (h) => h.destinations(k.raw)));
     // The kernel answers an empty list for a missing service; tell the two apart.
-    if (raw.length === 0) await this.#call('destinations', target, (h) => h.service(k.raw));
-    return raw.map(toDestination);
+    if (list.length === 0) await this.#call('destinations', target, (h) => h.service(k.raw));
+    return list;
   }
 
   /**
@@ -167,6 +174,82 @@ export class Ipvs {
     const k = checkServiceKey(key);
     const d = checkDestinationKey(dest);
     await this.#call('deleteDestination', { service: k.label, destination: d.label }, (h) => h.deleteDestination(k.raw, d.raw));
+  }
+
+  /**
+   * Every service with its destinations and statistics: one dump of the
+   * services and one of each service's destinations, on the thread pool; the
+   * records are turned into objects a slice at a time between event-loop
+   * turns. Not atomic: a service deleted meanwhile shows without destinations.
+   * @example
+   * for (const svc of await ipvs.snapshot()) console.log(svc.address, svc.destinations.length);
+   */
+  async snapshot(): Promise<SnapshotService[]> {
+    const reader = new RecordReader(await this.#call('snapshot', {}, (h) => h.snapshot()));
+    const out: SnapshotService[] = [];
+    const turns = new Turns();
+    while (!reader.done) {
+      const { service, destinations: count } = reader.service();
+      const destinations = new Array<Destination>(count);
+      for (let i = 0; i < count; i++) destinations[i] = reader.destination();
+      (service as SnapshotService).destinations = destinations;
+      out.push(service as SnapshotService);
+      const turn = turns.maybe();
+      if (turn) await turn;
+    }
+    return out;
+  }
+
+  /**
+   * A batch of writes, sent together by run(): see Batch.
+   * @example
+   * const b = ipvs.batch();
+   * b.addService({ protocol: 'tcp', address: '10.1.0.1', port: 80 });
+   * b.addDestination({ protocol: 'tcp', address: '10.1.0.1', port: 80 }, { address: '10.2.0.1', port: 80 });
+   * await b.run();
+   */
+  batch(): Batch {
+    return new Batch((records, wire) => this.#call('batch', {}, (h) => h.runBatch(records, wire)));
+  }
+
+  /**
+   * Makes the kernel's table what `desired` says, changing only what
+   * differs: services added, updated in place or (with `prune`) deleted;
+   * for each desired service that lists `destinations`, its destinations
+   * added, updated in place (weights never delete-and-re-add) or deleted.
+   * `desired` has the shape snapshot() returns (read-only fields ignored),
+   * so `apply(await ipvs.snapshot())` changes nothing. The plan runs as one
+   * batch; if any change fails, the ones made are undone and apply()
+   * rejects with an IpvsApplyError ('ERR_IPVS_APPLY') naming the failure
+   * and the rollback's outcome. Resolves with the changes made, or with
+   * `dryRun` the changes it would make. Argument errors come before
+   * anything is read or sent.
+   * @example
+   * const changes = await ipvs.apply([
+   *   { protocol: 'tcp', address: '10.1.0.1', port: 80, scheduler: 'wrr',
+   *     destinations: [{ address: '10.2.0.1', port: 80, weight: 2 }, { address: '10.2.0.2', port: 80 }] },
+   * ], { prune: true });
+   * // [{ action: 'add', service: { protocol: 'tcp', address: '10.1.0.1', port: 80 } }, ...]
+   */
+  async apply(desired: DesiredService[], options?: ApplyOptions): Promise<TableChange[]> {
+    return applyTable({ snapshot: () => this.snapshot(), batch: () => this.batch() }, desired, options);
+  }
+
+  /**
+   * Snapshots every `interval` ms (default 2000) with per-interval counter
+   * deltas and rates, and the changes since the previous one. An async
+   * iterator of samples and an EventEmitter ('sample', 'change', 'error');
+   * close() (or leaving the for-await loop) stops it.
+   * @example
+   * for await (const sample of ipvs.watch({ interval: 1000 })) {
+   *   for (const svc of sample.services) console.log(svc.port, svc.delta?.cps);
+   *   for (const c of sample.changes) console.log(c.action, c.service, c.destination);
+   * }
+   */
+  watch(options?: WatchOptions): Watch {
+    const interval = checkWatchOptions(options);
+    if (!this.#handle) throw closedError('watch');
+    return new Watch(() => this.snapshot(), interval);
   }
 
   /** IPVS version and connection table size. */

@@ -6,7 +6,6 @@
  * @module
  */
 import path from 'node:path';
-import type { Stats } from './types';
 import type { RawOpenOptions } from './validate/open';
 
 export interface RawServiceKey {
@@ -25,10 +24,6 @@ export interface RawService extends RawServiceKey {
   netmask: number; // IPv4: mask as a 32-bit number; IPv6: prefix length
 }
 
-export interface RawServiceEntry extends RawService {
-  stats: Stats;
-}
-
 export interface RawDestination {
   family?: number;
   address: string;
@@ -40,13 +35,6 @@ export interface RawDestination {
   tunnelType?: number;
   tunnelPort?: number;
   tunnelFlags?: number;
-}
-
-export interface RawDestinationEntry extends Required<RawDestination> {
-  activeConnections: number;
-  inactiveConnections: number;
-  persistentConnections: number;
-  stats: Stats;
 }
 
 export interface RawInfo {
@@ -72,15 +60,20 @@ export interface RawDaemon {
 
 /** One persistent IPVS netlink socket; operations run one at a time, in order. */
 export interface NativeHandle {
-  services(): Promise<RawServiceEntry[]>;
-  service(key: RawServiceKey): Promise<RawServiceEntry>;
+  /** Service records (lib/records.ts), each with no destination records. */
+  services(): Promise<Buffer>;
+  service(key: RawServiceKey): Promise<Buffer>;
   addService(svc: RawService): Promise<void>;
   updateService(svc: RawService): Promise<void>;
   deleteService(key: RawServiceKey): Promise<void>;
-  destinations(key: RawServiceKey): Promise<RawDestinationEntry[]>;
+  destinations(key: RawServiceKey): Promise<Buffer>;
   addDestination(key: RawServiceKey, dest: RawDestination): Promise<void>;
   updateDestination(key: RawServiceKey, dest: RawDestination): Promise<void>;
   deleteDestination(key: RawServiceKey, dest: RawDestination): Promise<void>;
+  /** Every service record followed by its destination records. */
+  snapshot(): Promise<Buffer>;
+  /** Sends the batch operation records (lib/records.ts OpWriter); resolves the failures as [index, error] pairs. */
+  runBatch(records: Buffer, options?: BatchWireOptions): Promise<Array<[number, NativeError]>>;
   info(): Promise<RawInfo>;
   timeouts(): Promise<RawTimeouts>;
   setTimeouts(t: RawTimeouts): Promise<void>;
@@ -95,11 +88,27 @@ export interface NativeHandle {
   close(): void;
 }
 
+/** Batch operation kinds (native/addon/records.cc). */
+export const BATCH_OP = { addService: 0, updateService: 1, deleteService: 2, addDestination: 3, updateDestination: 4, deleteDestination: 5 } as const;
+export type BatchOpName = keyof typeof BATCH_OP;
+
+export type RawBatchOp =
+  | [kind: 0 | 1, service: RawService]
+  | [kind: 2, service: RawServiceKey]
+  | [kind: 3 | 4 | 5, service: RawServiceKey, destination: RawDestination];
+
+/** How a batch goes on the wire: requests per datagram, and an ACK for each or only the last. */
+export interface BatchWireOptions {
+  window?: number;
+  windowBytes?: number;
+  ackEach?: boolean;
+}
+
 /** What a native failure carries (see native/addon/errors.cc). */
 export interface NativeError extends Error {
   errno?: number;
   syscall?: string;
-  origin?: 'kernel' | 'system' | 'protocol' | 'closed';
+  origin?: 'kernel' | 'system' | 'protocol' | 'notSent' | 'closed';
   detail?: string;
 }
 

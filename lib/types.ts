@@ -138,6 +138,16 @@ export interface Destination extends DestinationKey {
   stats: Stats;
 }
 
+/** A service with its destinations: an entry of snapshot(). */
+export type SnapshotService = Service & { destinations: Destination[] };
+
+/**
+ * A service as apply() wants it: a spec (read-only fields such as stats are
+ * ignored), with the complete list of its destinations, or without
+ * `destinations` to leave them as they are.
+ */
+export type DesiredService = ServiceSpec & { destinations?: DestinationSpec[] };
+
 export interface Info {
   /** IPVS version, '1.2.1' on every current kernel. */
   version: string;

@@ -5,6 +5,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { invalidType, invalidValue, outOfRange } from '../errors';
+import { ipv6FromFull } from '../proc/address';
 import type { Family } from '../types';
 
 export function address(name: string, v: unknown): { address: string; family: Family } {
@@ -43,4 +44,26 @@ export function netmaskToRaw(name: string, v: unknown, fam: Family): number {
 export function netmaskFromRaw(raw: number, fam: Family): string | number {
   if (fam === 'inet6') return raw;
   return [24, 16, 8, 0].map((shift) => (raw >>> shift) & 0xff).join('.');
+}
+
+/**
+ * A valid address as inet_ntop() writes it (and the kernel's replies show
+ * it): IPv4 is already canonical once valid; IPv6 is expanded and compressed
+ * again ('2001:DB8:0::1' -> '2001:db8::1').
+ */
+export function canonicalAddress(valid: string): string {
+  if (!valid.includes(':')) return valid;
+  let text = valid.toLowerCase();
+  // An embedded IPv4 tail becomes two groups.
+  const dot = text.lastIndexOf('.');
+  if (dot >= 0) {
+    const colon = text.lastIndexOf(':');
+    const [a, b, c, d] = text.slice(colon + 1).split('.').map(Number) as [number, number, number, number];
+    text = `${text.slice(0, colon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...new Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return ipv6FromFull(groups.map((g) => g.padStart(4, '0')).join(':'));
 }

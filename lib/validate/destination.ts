@@ -48,14 +48,28 @@ export function checkDestinationSpec(v: unknown, serviceFamily: Family, name = '
   if (lowerThreshold > upperThreshold) {
     throw invalidValue(`${name}.lowerThreshold`, lowerThreshold, `must not exceed upperThreshold (${upperThreshold})`);
   }
-  const tunnel = checkTunnel(o.tunnel, forwarding, `${name}.tunnel`);
-  return { raw: { ...raw, forwarding: FORWARDING[forwarding], weight, upperThreshold, lowerThreshold, ...tunnel }, label };
+  const tunnel = o.tunnel === undefined ? NO_TUNNEL : checkTunnel(o.tunnel, forwarding, `${name}.tunnel`);
+  return {
+    raw: {
+      family: raw.family,
+      address: raw.address,
+      port: raw.port,
+      forwarding: FORWARDING[forwarding],
+      weight,
+      upperThreshold,
+      lowerThreshold,
+      tunnelType: tunnel.tunnelType,
+      tunnelPort: tunnel.tunnelPort,
+      tunnelFlags: tunnel.tunnelFlags,
+    },
+    label,
+  };
 }
+
+const NO_TUNNEL = { tunnelType: 0, tunnelPort: 0, tunnelFlags: 0 } as const;
 
 /** ipvsadm's rules: tunnel options only with 'tunnel'; GUE needs a port; GRE no port, no remcsum. */
 function checkTunnel(v: unknown, forwarding: Forwarding, name: string) {
-  const none = { tunnelType: 0, tunnelPort: 0, tunnelFlags: 0 };
-  if (v === undefined) return none;
   if (forwarding !== 'tunnel') throw invalidValue(name, v, "is only allowed with forwarding 'tunnel'");
   const t = object(name, v);
   knownKeys(name, t, new Set(['type', 'port', 'checksum']));

@@ -74,5 +74,11 @@ export function checkServiceSpec(v: unknown, name = 'service'): CheckedKey & { r
       throw invalidValue(`${name}.flags.onePacket`, true, 'is only for UDP and fwmark services');
     }
   }
-  return { ...key, raw: { ...key.raw, scheduler, pe, flags, timeout, netmask } };
+  // Literals, not spreads: this runs once per service of a large apply().
+  const k = key.raw;
+  return {
+    raw: { family: k.family, protocol: k.protocol, address: k.address, port: k.port, fwmark: k.fwmark, scheduler, pe, flags, timeout, netmask },
+    family: key.family,
+    label: key.label,
+  };
 }

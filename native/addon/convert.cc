@@ -59,22 +59,6 @@ Napi::String FormatAddress(Napi::Env env, uint16_t family, const ipvs::Address& 
   return Napi::String::New(env, text);
 }
 
-Napi::Object FromStats(Napi::Env env, const ipvs::Stats& s) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("connections", Napi::BigInt::New(env, s.conns));
-  o.Set("inPackets", Napi::BigInt::New(env, s.in_pkts));
-  o.Set("outPackets", Napi::BigInt::New(env, s.out_pkts));
-  o.Set("inBytes", Napi::BigInt::New(env, s.in_bytes));
-  o.Set("outBytes", Napi::BigInt::New(env, s.out_bytes));
-  // Rates fit a double exactly far beyond any link speed.
-  o.Set("cps", Napi::Number::New(env, static_cast<double>(s.cps)));
-  o.Set("inPps", Napi::Number::New(env, static_cast<double>(s.in_pps)));
-  o.Set("outPps", Napi::Number::New(env, static_cast<double>(s.out_pps)));
-  o.Set("inBps", Napi::Number::New(env, static_cast<double>(s.in_bps)));
-  o.Set("outBps", Napi::Number::New(env, static_cast<double>(s.out_bps)));
-  return o;
-}
-
 }  // namespace
 
 uint32_t ToUint32(const Napi::Value& v, const char* what) {
@@ -148,41 +132,6 @@ ipvs::Daemon ToDaemon(const Napi::Value& v) {
     d.group = ParseAddress(o, "group", d.group_family);
   }
   return d;
-}
-
-Napi::Object FromService(Napi::Env env, const ipvs::Service& s) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("family", s.key.family);
-  o.Set("fwmark", s.key.fwmark);
-  o.Set("protocol", s.key.protocol);
-  o.Set("address", s.key.fwmark ? Napi::String::New(env, "") : FormatAddress(env, s.key.family, s.key.address));
-  o.Set("port", s.key.port);
-  o.Set("scheduler", s.scheduler);
-  o.Set("pe", s.pe_name);
-  o.Set("flags", s.flags);
-  o.Set("timeout", s.timeout);
-  o.Set("netmask", s.netmask);
-  o.Set("stats", FromStats(env, s.stats));
-  return o;
-}
-
-Napi::Object FromDestination(Napi::Env env, const ipvs::Destination& d) {
-  Napi::Object o = Napi::Object::New(env);
-  o.Set("family", d.family);
-  o.Set("address", FormatAddress(env, d.family, d.address));
-  o.Set("port", d.port);
-  o.Set("forwarding", d.fwd_method);
-  o.Set("weight", d.weight);
-  o.Set("upperThreshold", d.upper_threshold);
-  o.Set("lowerThreshold", d.lower_threshold);
-  o.Set("tunnelType", d.tun_type);
-  o.Set("tunnelPort", d.tun_port);
-  o.Set("tunnelFlags", d.tun_flags);
-  o.Set("activeConnections", d.active_conns);
-  o.Set("inactiveConnections", d.inactive_conns);
-  o.Set("persistentConnections", d.persistent_conns);
-  o.Set("stats", FromStats(env, d.stats));
-  return o;
 }
 
 Napi::Object FromInfo(Napi::Env env, const ipvs::Info& i) {

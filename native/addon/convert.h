@@ -18,8 +18,6 @@ ipvs::Timeouts ToTimeouts(const Napi::Value& v);
 ipvs::Daemon ToDaemon(const Napi::Value& v);
 uint32_t ToUint32(const Napi::Value& v, const char* what);
 
-Napi::Object FromService(Napi::Env env, const ipvs::Service& s);
-Napi::Object FromDestination(Napi::Env env, const ipvs::Destination& d);
 Napi::Object FromInfo(Napi::Env env, const ipvs::Info& i);
 Napi::Object FromTimeouts(Napi::Env env, const ipvs::Timeouts& t);
 Napi::Object FromDaemon(Napi::Env env, const ipvs::Daemon& d);

@@ -12,6 +12,7 @@ const char* OriginName(nl::ErrorOrigin o) {
     case nl::ErrorOrigin::kKernel: return "kernel";
     case nl::ErrorOrigin::kSystem: return "system";
     case nl::ErrorOrigin::kProtocol: return "protocol";
+    case nl::ErrorOrigin::kNotSent: return "notSent";
   }
   return "unknown";
 }

@@ -5,6 +5,7 @@
 #include "convert.h"
 #include "errors.h"
 #include "operation.h"
+#include "records.h"
 
 namespace addon {
 
@@ -13,6 +14,29 @@ namespace {
 struct Ack {};  // the result of operations the kernel answers with an ACK only
 
 Napi::Value Undefined(Napi::Env env, const Ack&) { return env.Undefined(); }
+
+Napi::Value RecordsBuffer(Napi::Env env, std::vector<uint8_t>& bytes) { return ToBuffer(env, bytes); }
+
+std::vector<ipvs::ServiceEntry> WithoutDestinations(std::vector<ipvs::Service> services) {
+  std::vector<ipvs::ServiceEntry> out;
+  out.reserve(services.size());
+  for (ipvs::Service& s : services) out.push_back({std::move(s), {}});
+  return out;
+}
+
+// Only the failures, as [index, error] pairs: a large batch mostly succeeds.
+Napi::Value BatchFailures(Napi::Env env, std::vector<nl::BatchOutcome>& outcomes) {
+  Napi::Array failures = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    if (!outcomes[i]) continue;
+    Napi::Array pair = Napi::Array::New(env, 2);
+    pair.Set(0u, Napi::Number::New(env, static_cast<double>(i)));
+    pair.Set(1u, MakeError(env, *outcomes[i]).Value());
+    failures.Set(n++, pair);
+  }
+  return failures;
+}
 
 }  // namespace
 
@@ -28,6 +52,8 @@ Napi::Function Handle::Define(Napi::Env env) {
                          InstanceMethod<&Handle::AddDestination>("addDestination"),
                          InstanceMethod<&Handle::UpdateDestination>("updateDestination"),
                          InstanceMethod<&Handle::DeleteDestination>("deleteDestination"),
+                         InstanceMethod<&Handle::Snapshot>("snapshot"),
+                         InstanceMethod<&Handle::RunBatch>("runBatch"),
                          InstanceMethod<&Handle::Info>("info"),
                          InstanceMethod<&Handle::Timeouts>("timeouts"),
                          InstanceMethod<&Handle::SetTimeouts>("setTimeouts"),
@@ -97,16 +123,17 @@ void Handle::OnOperationDone() {
 }
 
 Napi::Value Handle::Services(const Napi::CallbackInfo& info) {
-  return Start<std::vector<ipvs::Service>>(
-      info, "ipvs.services", [](ipvs::Client& c) { return c.GetServices(); },
-      [](Napi::Env env, const std::vector<ipvs::Service>& v) { return FromList(env, v, FromService); });
+  return Start<std::vector<uint8_t>>(
+      info, "ipvs.services",
+      [](ipvs::Client& c) { return EncodeServiceRecords(WithoutDestinations(c.GetServices())); }, RecordsBuffer);
 }
 
 Napi::Value Handle::GetService(const Napi::CallbackInfo& info) {
   const ipvs::ServiceKey key = ToServiceKey(info[0]);
-  return Start<ipvs::Service>(
-      info, "ipvs.service", [key](ipvs::Client& c) { return c.GetService(key); },
-      [](Napi::Env env, const ipvs::Service& s) { return FromService(env, s); });
+  return Start<std::vector<uint8_t>>(
+      info, "ipvs.service",
+      [key](ipvs::Client& c) { return EncodeServiceRecords(WithoutDestinations({c.GetService(key)})); },
+      RecordsBuffer);
 }
 
 Napi::Value Handle::AddService(const Napi::CallbackInfo& info) {
@@ -126,9 +153,9 @@ Napi::Value Handle::DeleteService(const Napi::CallbackInfo& info) {
 
 Napi::Value Handle::Destinations(const Napi::CallbackInfo& info) {
   const ipvs::ServiceKey key = ToServiceKey(info[0]);
-  return Start<std::vector<ipvs::Destination>>(
-      info, "ipvs.destinations", [key](ipvs::Client& c) { return c.GetDestinations(key); },
-      [](Napi::Env env, const std::vector<ipvs::Destination>& v) { return FromList(env, v, FromDestination); });
+  return Start<std::vector<uint8_t>>(
+      info, "ipvs.destinations",
+      [key](ipvs::Client& c) { return EncodeDestinationRecords(c.GetDestinations(key)); }, RecordsBuffer);
 }
 
 Napi::Value Handle::AddDestination(const Napi::CallbackInfo& info) {
@@ -150,6 +177,37 @@ Napi::Value Handle::DeleteDestination(const Napi::CallbackInfo& info) {
   const ipvs::Destination d = ToDestination(info[1], key.family);
   return StartAck(info, "ipvs.deleteDestination",
                   [key, d](ipvs::Client& c) { c.Execute(ipvs::DeleteDestinationRequest(key, d)); });
+}
+
+Napi::Value Handle::Snapshot(const Napi::CallbackInfo& info) {
+  return Start<std::vector<uint8_t>>(
+      info, "ipvs.snapshot", [](ipvs::Client& c) { return EncodeServiceRecords(c.GetSnapshot()); },
+      RecordsBuffer);
+}
+
+Napi::Value Handle::RunBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsBuffer()) throw Napi::TypeError::New(env, "ipvs native: runBatch(records, options) takes a Buffer");
+  nl::BatchOptions options;
+  if (info[1].IsObject()) {
+    Napi::Object o = info[1].As<Napi::Object>();
+    if (!o.Get("window").IsUndefined()) options.window = ToUint32(o.Get("window"), "window");
+    if (!o.Get("windowBytes").IsUndefined()) options.window_bytes = ToUint32(o.Get("windowBytes"), "windowBytes");
+    options.ack_each = o.Get("ackEach").ToBoolean();
+  }
+  // The worker reads the records in place; the reference keeps them alive
+  // (and is dropped on the main thread, with the operation).
+  const Napi::Buffer<uint8_t> records = info[0].As<Napi::Buffer<uint8_t>>();
+  auto keep = std::make_shared<Napi::ObjectReference>(Napi::Persistent(records.As<Napi::Object>()));
+  const uint8_t* data = records.Data();
+  const size_t len = records.Length();
+  return Start<std::vector<nl::BatchOutcome>>(
+      info, "ipvs.runBatch",
+      [keep, data, len, options](ipvs::Client& c) {
+        std::vector<nl::GenlRequest> requests = DecodeBatchRecords(data, len);
+        return c.ExecuteBatch(requests, options);
+      },
+      BatchFailures);
 }
 
 Napi::Value Handle::Info(const Napi::CallbackInfo& info) {

@@ -45,6 +45,8 @@ class Handle : public Napi::ObjectWrap<Handle> {
   Napi::Value AddDestination(const Napi::CallbackInfo& info);
   Napi::Value UpdateDestination(const Napi::CallbackInfo& info);
   Napi::Value DeleteDestination(const Napi::CallbackInfo& info);
+  Napi::Value Snapshot(const Napi::CallbackInfo& info);
+  Napi::Value RunBatch(const Napi::CallbackInfo& info);
   Napi::Value Info(const Napi::CallbackInfo& info);
   Napi::Value Timeouts(const Napi::CallbackInfo& info);
   Napi::Value SetTimeouts(const Napi::CallbackInfo& info);

@@ -39,7 +39,7 @@ template <typename R>
 class LambdaOperation : public Operation {
  public:
   using Run_ = std::function<R(ipvs::Client&)>;
-  using Result_ = std::function<Napi::Value(Napi::Env, const R&)>;
+  using Result_ = std::function<Napi::Value(Napi::Env, R&)>;
   LambdaOperation(Handle& handle, const char* name, Run_ run, Result_ result)
       : Operation(handle, name), run_(std::move(run)), result_(std::move(result)) {}
 

@@ -8,6 +8,7 @@
 #include "../netlink/reply_reader.h"
 #include "convert.h"
 #include "errors.h"
+#include "records.h"
 
 namespace addon {
 
@@ -47,9 +48,18 @@ Napi::Value Decode(Napi::Env env, const std::string& kind, const std::vector<nl:
     for (size_t i = 0; i < msgs.size(); ++i) arr.Set(static_cast<uint32_t>(i), from(env, decode(msgs[i])));
     return arr;
   };
-  if (kind == "services") return list(ipvs::DecodeService, FromService);
+  // Services and destinations come as records (records.h), as from a handle.
+  if (kind == "services") {
+    std::vector<ipvs::ServiceEntry> entries;
+    for (const nl::Message& m : msgs) entries.push_back({ipvs::DecodeService(m), {}});
+    std::vector<uint8_t> bytes = EncodeServiceRecords(entries);
+    return ToBuffer(env, bytes);
+  }
   if (kind == "destinations") {
-    return list([family](const nl::Message& m) { return ipvs::DecodeDestination(m, family); }, FromDestination);
+    std::vector<ipvs::Destination> dests;
+    for (const nl::Message& m : msgs) dests.push_back(ipvs::DecodeDestination(m, family));
+    std::vector<uint8_t> bytes = EncodeDestinationRecords(dests);
+    return ToBuffer(env, bytes);
   }
   if (kind == "info") return list(ipvs::DecodeInfo, FromInfo);
   if (kind == "timeouts") return list(ipvs::DecodeTimeouts, FromTimeouts);

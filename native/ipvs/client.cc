@@ -47,6 +47,18 @@ Timeouts Client::GetTimeouts() {
 
 std::vector<Daemon> Client::GetDaemons() { return Collect<Daemon>(GetDaemonsRequest(), DecodeDaemon); }
 
+std::vector<ServiceEntry> Client::GetSnapshot() {
+  std::vector<ServiceEntry> out;
+  for (Service& s : GetServices()) out.push_back({std::move(s), {}});
+  for (ServiceEntry& e : out) e.destinations = GetDestinations(e.service.key);
+  return out;
+}
+
+std::vector<nl::BatchOutcome> Client::ExecuteBatch(std::vector<nl::GenlRequest>& requests,
+                                                   const nl::BatchOptions& options) {
+  return conn_.TransactBatch(requests, options);
+}
+
 void Client::Execute(nl::GenlRequest request) {
   conn_.Transact(request, [](const nl::Message&) {});
 }

@@ -21,10 +21,17 @@ class Client {
   Info GetInfo();
   Timeouts GetTimeouts();
   std::vector<Daemon> GetDaemons();
+  // Every service with its destinations: one dump of the services, then one
+  // of each service's destinations (the kernel has no dump of all). Not
+  // atomic: a service deleted meanwhile shows without destinations.
+  std::vector<ServiceEntry> GetSnapshot();
 
   // Runs a request that the kernel answers with an ACK only (add, update,
   // delete, zero, flush, timeouts, daemons: see requests.h).
   void Execute(nl::GenlRequest request);
+  // Runs many such requests, many per datagram; every one's outcome.
+  std::vector<nl::BatchOutcome> ExecuteBatch(std::vector<nl::GenlRequest>& requests,
+                                             const nl::BatchOptions& options);
 
   // Opens one of IPVS's /proc/net files (ip_vs_conn, ip_vs_stats, ...) of
   // the handle's namespace; netlink has no connection listing. Returns the fd.

@@ -11,6 +11,7 @@ enum class ErrorOrigin {
   kKernel,    // the kernel answered NLMSG_ERROR / a negative NLMSG_DONE status
   kSystem,    // a syscall on the socket failed (socket, bind, sendmsg, recvmsg...)
   kProtocol,  // the bytes we received do not follow the netlink protocol
+  kNotSent,   // a batched request never sent: an earlier failure stopped the batch
 };
 
 class Error : public std::exception {

@@ -4,6 +4,7 @@
 
 #include <ctime>
 
+#include "batch_reader.h"
 #include "error.h"
 #include "reply_reader.h"
 
@@ -97,6 +98,73 @@ void GenlConnection::Transact(GenlRequest& request, const Handler& on_message,
       throw Error(ErrorOrigin::kKernel, EINTR, "netlink", "dump interrupted by concurrent changes");
     }
     on_restart();
+  }
+}
+
+}  // namespace nl
+
+namespace nl {
+
+std::vector<BatchOutcome> GenlConnection::TransactBatch(std::vector<GenlRequest>& requests,
+                                                        const BatchOptions& options) {
+  std::vector<BatchOutcome> out(requests.size());
+  const size_t window = options.window == 0 ? 1 : options.window;
+  size_t begin = 0;
+  while (begin < requests.size()) {
+    size_t end = begin, bytes = 0;
+    while (end < requests.size() && end - begin < window && (end == begin || bytes < options.window_bytes)) {
+      bytes += requests[end++].size();
+    }
+    try {
+      SendWindow(requests, begin, end, options.ack_each, out);
+    } catch (const Error& e) {
+      for (size_t i = end; i < requests.size(); ++i) {
+        out[i] = Error(ErrorOrigin::kNotSent, e.errnum(), e.syscall(),
+                       "not sent: an earlier failure stopped the batch (" + std::string(e.what()) + ")");
+      }
+      break;
+    }
+    begin = end;
+  }
+  return out;
+}
+
+void GenlConnection::SendWindow(std::vector<GenlRequest>& requests, size_t begin, size_t end, bool ack_each,
+                                std::vector<BatchOutcome>& out) {
+  const size_t count = end - begin;
+  Socket& sock = socket();
+  const uint32_t first_seq = seq_ + 1;
+  batch_buf_.clear();
+  for (size_t i = begin; i < end; ++i) {
+    GenlRequest& r = requests[i];
+    r.SetFamily(family_id_);
+    const uint16_t flags = r.flags() & ~kFlagAck;
+    r.SetFlags(ack_each || i == end - 1 ? flags | kFlagAck : flags);
+    const std::vector<uint8_t>& bytes = r.Finish(++seq_, sock.port_id());
+    batch_buf_.insert(batch_buf_.end(), bytes.begin(), bytes.end());
+  }
+  std::vector<AckStatus> acks(count);
+  BatchReader reader(first_seq, sock.port_id(), acks, 0, count, ack_each);
+  try {
+    sock.Send(batch_buf_);
+    for (;;) {
+      const size_t n = sock.Receive(buf_);
+      if (reader.Feed(buf_.data(), n)) break;
+    }
+  } catch (const Error& e) {
+    // Answers may still be on their way: start the next request on a new socket.
+    socket_.reset();
+    for (size_t i = 0; i < count; ++i) {
+      if (reader.answered(i)) {
+        if (acks[i].errnum) out[begin + i] = Error(ErrorOrigin::kKernel, acks[i].errnum, "netlink", acks[i].detail);
+      } else {
+        out[begin + i] = e;
+      }
+    }
+    throw;
+  }
+  for (size_t i = 0; i < count; ++i) {
+    if (acks[i].errnum) out[begin + i] = Error(ErrorOrigin::kKernel, acks[i].errnum, "netlink", acks[i].detail);
   }
 }
 

@@ -6,14 +6,28 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "error.h"
 #include "message.h"
 #include "netns.h"
 #include "socket.h"
 
 namespace nl {
+
+// How a batch is put on the wire (bench/ measures the choices).
+struct BatchOptions {
+  size_t window = 1024;  // requests per datagram, answered before the next is sent
+  size_t window_bytes = 256 * 1024;  // and at most this many bytes per datagram
+  bool ack_each = false;  // an ACK for every request, not just the window's last
+};
+
+// One request's outcome: nothing when it succeeded; a kernel error; a socket
+// error (the request was sent but its answer was lost: outcome unknown); or
+// kNotSent.
+using BatchOutcome = std::optional<Error>;
 
 class GenlConnection {
  public:
@@ -35,9 +49,17 @@ class GenlConnection {
   void Transact(GenlRequest& request, const Handler& on_message,
                 const std::function<void()>& on_restart = {});
 
+  // Sends do-requests (answered by an ACK only) many per datagram, in order,
+  // and reports every one's outcome. A socket failure stops the batch: the
+  // rest are reported as not sent. Never throws nl::Error.
+  std::vector<BatchOutcome> TransactBatch(std::vector<GenlRequest>& requests, const BatchOptions& options);
+
  private:
   // Returns false when the dump was interrupted.
   bool SendAndReceive(GenlRequest& request, const Handler& on_message);
+  // Sends requests [begin, end) in one datagram and waits for their answers.
+  void SendWindow(std::vector<GenlRequest>& requests, size_t begin, size_t end, bool ack_each,
+                  std::vector<BatchOutcome>& out);
   uint16_t ResolveFamily();
 
   Socket& socket();
@@ -53,6 +75,7 @@ class GenlConnection {
   uint32_t seq_;
   uint16_t family_id_ = 0;
   std::vector<uint8_t> buf_;
+  std::vector<uint8_t> batch_buf_;  // the datagram of a batch window
 };
 
 }  // namespace nl

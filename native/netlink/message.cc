@@ -38,12 +38,14 @@ Message ParseMessageAt(const uint8_t* data, size_t left) {
 GenlRequest::GenlRequest(uint16_t family, uint8_t cmd, uint16_t flags, uint8_t version)
     : buf_(kMsgHeaderLen + kGenlHeaderLen, 0), writer_(buf_) {
   SetFamily(family);
-  std::memcpy(&buf_[6], &flags, 2);
+  SetFlags(flags);
   buf_[kMsgHeaderLen] = cmd;
   buf_[kMsgHeaderLen + 1] = version;
 }
 
 void GenlRequest::SetFamily(uint16_t family) { std::memcpy(&buf_[4], &family, 2); }
+
+void GenlRequest::SetFlags(uint16_t flags) { std::memcpy(&buf_[6], &flags, 2); }
 
 uint16_t GenlRequest::flags() const {
   uint16_t f;

@@ -48,8 +48,10 @@ class GenlRequest {
   // Stamps length, sequence number and port id; returns the wire bytes.
   const std::vector<uint8_t>& Finish(uint32_t seq, uint32_t port_id);
   void SetFamily(uint16_t family);
+  void SetFlags(uint16_t flags);
   uint8_t command() const { return buf_[kMsgHeaderLen]; }
   uint16_t flags() const;
+  size_t size() const { return buf_.size(); }
 
  private:
   std::vector<uint8_t> buf_;

@@ -16,8 +16,10 @@ namespace {
 
 // Large enough for any kernel datagram: dumps are capped at 32 KiB per skb.
 constexpr size_t kReceiveBufferLen = 64 * 1024;
-// Room in the socket for a burst of dump datagrams before the kernel waits.
-constexpr int kSocketBufferBytes = 1 << 20;
+// Room in the socket for a burst of dump datagrams before the kernel waits,
+// and for the answers to a batch window (an answer the kernel cannot queue
+// is lost: ENOBUFS). Sending: room for a whole batch window in one datagram.
+constexpr int kSocketBufferBytes = 4 << 20;
 
 [[noreturn]] void ThrowSys(const char* syscall) {
   throw Error(ErrorOrigin::kSystem, errno, syscall);
@@ -35,8 +37,13 @@ Socket::Socket(int receive_timeout_ms) {
   if (fd_ < 0) ThrowSys("socket");
   SetIntOption(fd_, SOL_NETLINK, NETLINK_EXT_ACK, 1);
   SetIntOption(fd_, SOL_NETLINK, NETLINK_CAP_ACK, 1);  // errors echo only the header
-  SetIntOption(fd_, SOL_SOCKET, SO_RCVBUF, kSocketBufferBytes);
-  SetIntOption(fd_, SOL_SOCKET, SO_SNDBUF, kSocketBufferBytes);
+  // The FORCE variants pass net.core.[rw]mem_max (CAP_NET_ADMIN, which IPVS needs anyway).
+  if (setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &kSocketBufferBytes, sizeof kSocketBufferBytes) < 0) {
+    SetIntOption(fd_, SOL_SOCKET, SO_RCVBUF, kSocketBufferBytes);
+  }
+  if (setsockopt(fd_, SOL_SOCKET, SO_SNDBUFFORCE, &kSocketBufferBytes, sizeof kSocketBufferBytes) < 0) {
+    SetIntOption(fd_, SOL_SOCKET, SO_SNDBUF, kSocketBufferBytes);
+  }
   if (receive_timeout_ms > 0) {
     timeval tv{receive_timeout_ms / 1000, (receive_timeout_ms % 1000) * 1000};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

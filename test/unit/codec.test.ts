@@ -3,15 +3,20 @@
 // plus forged ones for old kernels and malformed input.
 import { describe, expect, it } from 'vitest';
 import { native } from '../../lib/native';
+import { readDestinations, readServices } from '../../lib/records';
 import recorded from '../fixtures/replies.json';
 import { attr, be16, done, genlMessage, nested, readRequest, u16, u32, u64 } from './netlink-bytes';
 
 const { encodeRequest, decodeReply } = native().testing;
 type Recording = { family: number; seq: number; portId: number; request: string; datagrams: string[] };
 const rec = recorded as Record<string, Recording>;
-const decode = (kind: string, r: Recording, family?: number) => decodeReply(kind, r.datagrams.map((h) => Buffer.from(h, 'hex')), r.seq, r.portId, family);
+// Services and destinations come as records, read as the public types.
+const asPublic = (kind: string, v: unknown) => (kind === 'services' ? readServices(v as Buffer) : kind === 'destinations' ? readDestinations(v as Buffer) : v);
+const decodeBytes = (kind: string, datagrams: Buffer[], seq: number, portId: number, family?: number) => asPublic(kind, decodeReply(kind, datagrams, seq, portId, family));
+const decode = (kind: string, r: Recording, family?: number) => decodeBytes(kind, r.datagrams.map((h) => Buffer.from(h, 'hex')), r.seq, r.portId, family);
 const failure = (fn: () => unknown) => { try { fn(); } catch (e) { return e; } throw new Error('did not throw'); };
 
+const noFlags = { onePacket: false, schedFlag1: false, schedFlag2: false, schedFlag3: false };
 const zeroStats = { connections: 0n, inPackets: 0n, outPackets: 0n, inBytes: 0n, outBytes: 0n, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
 
 describe('decoding recorded kernel replies', () => {
@@ -19,18 +24,18 @@ describe('decoding recorded kernel replies', () => {
     const services = decode('services', rec.services!) as Array<Record<string, unknown>>;
     expect(services).toHaveLength(4);
     const by = (p: (s: Record<string, unknown>) => boolean) => services.find(p);
-    expect(by((s) => s.port === 80)).toEqual({ family: 2, fwmark: 0, protocol: 6, address: '192.0.2.1', port: 80, scheduler: 'wrr', pe: '', flags: 1, timeout: 600, netmask: 0xffffff00, stats: zeroStats });
-    expect(by((s) => s.port === 53)).toMatchObject({ family: 10, protocol: 17, address: '2001:db8::1', scheduler: 'sh', flags: 0x4 | 0x8 | 0x10, netmask: 128 });
-    expect(by((s) => s.fwmark === 7)).toMatchObject({ family: 10, protocol: 0, address: '', port: 0, scheduler: 'mh', flags: 1, timeout: 60, netmask: 64 });
-    expect(by((s) => s.port === 5060)).toMatchObject({ pe: 'sip', flags: 1, timeout: 30 });
+    expect(by((s) => s.port === 80)).toEqual({ family: 'inet', protocol: 'tcp', address: '192.0.2.1', port: 80, scheduler: 'wrr', persistence: { timeout: 600, netmask: '255.255.255.0' }, flags: noFlags, stats: zeroStats });
+    expect(by((s) => s.port === 53)).toEqual({ family: 'inet6', protocol: 'udp', address: '2001:db8::1', port: 53, scheduler: 'sh', flags: { onePacket: true, schedFlag1: true, schedFlag2: true, schedFlag3: false }, stats: zeroStats });
+    expect(by((s) => s.fwmark === 7)).toEqual({ fwmark: 7, family: 'inet6', scheduler: 'mh', persistence: { timeout: 60, netmask: 64 }, flags: noFlags, stats: zeroStats });
+    expect(by((s) => s.port === 5060)).toMatchObject({ pe: 'sip', persistence: { timeout: 30, netmask: '255.255.255.255' } });
   });
 
   it('one service, destinations, info and timeouts', () => {
     expect(decode('services', rec.service!)).toEqual([expect.objectContaining({ address: '192.0.2.1', scheduler: 'wrr' })]);
     const dests = decode('destinations', rec.destinations!) as Array<Record<string, unknown>>;
     expect(dests).toEqual(expect.arrayContaining([
-      { family: 2, address: '203.0.113.2', port: 8080, forwarding: 0, weight: 3, upperThreshold: 100, lowerThreshold: 10, tunnelType: 0, tunnelPort: 0, tunnelFlags: 0, activeConnections: 0, inactiveConnections: 0, persistentConnections: 0, stats: zeroStats },
-      expect.objectContaining({ address: '203.0.113.3', port: 80, forwarding: 2, tunnelType: 1, tunnelPort: 6080, tunnelFlags: 1 }),
+      { family: 'inet', address: '203.0.113.2', port: 8080, forwarding: 'masq', weight: 3, upperThreshold: 100, lowerThreshold: 10, activeConnections: 0, inactiveConnections: 0, persistentConnections: 0, stats: zeroStats },
+      expect.objectContaining({ address: '203.0.113.3', port: 80, forwarding: 'tunnel', tunnel: { type: 'gue', port: 6080, checksum: 'csum' } }),
     ]));
     expect(decode('destinations', rec.destinationsOfMissing!)).toEqual([]);
     expect(decode('info', rec.info!)).toEqual([{ version: 0x010201, connectionTableSize: expect.any(Number) }]);
@@ -87,23 +92,25 @@ describe('old and new kernels', () => {
 
   it('falls back to 32-bit STATS and skips unknown attributes', () => {
     const svc = attr(1, Buffer.concat([attr(1, u16(2)), attr(2, u16(6)), attr(3, Buffer.from([192, 0, 2, 1])), attr(4, be16(80)), attr(6, Buffer.from('rr\0')), attr(7, Buffer.concat([u32(0x2), u32(0xffffffff)])), attr(8, u32(0)), attr(9, Buffer.from([255, 255, 255, 255])), stats32, attr(99, Buffer.from('future'))]));
-    const [s] = decodeReply('services', [msg(1, svc, attr(42, u32(1))), done(1, 2)], 1, 2) as Array<Record<string, unknown>>;
-    expect(s).toMatchObject({ address: '192.0.2.1', port: 80, scheduler: 'rr', flags: 0, netmask: 0xffffffff });
+    const [s] = decodeBytes('services', [msg(1, svc, attr(42, u32(1))), done(1, 2)], 1, 2) as Array<Record<string, unknown>>;
+    expect(s).toMatchObject({ address: '192.0.2.1', port: 80, scheduler: 'rr', flags: noFlags });
+    expect(s).not.toHaveProperty('persistence');
     expect(s!.stats).toEqual({ connections: 7n, inPackets: 8n, outPackets: 9n, inBytes: 2n ** 40n, outBytes: 5n, cps: 1, inPps: 0, outPps: 0, inBps: 100, outBps: 0 });
   });
 
   it('prefers STATS64 over STATS, whatever their order', () => {
     const stats64 = attr(12, Buffer.concat([attr(1, u64(2n ** 33n)), attr(4, u64(2n ** 63n))]));
     const dest = attr(2, Buffer.concat([attr(1, Buffer.from([203, 0, 113, 2])), attr(2, be16(8080)), attr(3, u32(0)), attr(4, u32(1)), stats64, stats32]));
-    const [d] = decodeReply('destinations', [msg(5, dest), done(1, 2)], 1, 2, 2) as Array<Record<string, { connections: bigint; inBytes: bigint }>>;
+    const [d] = decodeBytes('destinations', [msg(5, dest), done(1, 2)], 1, 2, 2) as Array<Record<string, { connections: bigint; inBytes: bigint }>>;
     expect(d!.stats.connections).toBe(2n ** 33n);
     expect(d!.stats.inBytes).toBe(2n ** 63n);
   });
 
   it("takes the service's family when ADDR_FAMILY and tunnel attributes are missing (before 3.18 / 5.2)", () => {
     const dest = attr(2, Buffer.concat([attr(1, Buffer.from('20010db8000000000000000000000002', 'hex')), attr(2, be16(80)), attr(3, u32(3)), attr(4, u32(2))]));
-    const [d] = decodeReply('destinations', [msg(5, dest), done(1, 2)], 1, 2, 10) as Array<Record<string, unknown>>;
-    expect(d).toMatchObject({ family: 10, address: '2001:db8::2', forwarding: 3, weight: 2, tunnelType: 0, tunnelPort: 0 });
+    const [d] = decodeBytes('destinations', [msg(5, dest), done(1, 2)], 1, 2, 10) as Array<Record<string, unknown>>;
+    expect(d).toMatchObject({ family: 'inet6', address: '2001:db8::2', forwarding: 'route', weight: 2 });
+    expect(d).not.toHaveProperty('tunnel');
   });
 });
 

@@ -1,0 +1,225 @@
+/**
+ * The addon's binary records (layout in native/addon/records.h): services
+ * and destinations read straight into the public types, and batch operations
+ * written from raw objects, with typed-array views and object literals, many
+ * times faster than crossing N-API property by property. A reader walks one
+ * buffer and can stop between records, so a large snapshot is decoded in
+ * slices between event-loop turns.
+ * @module
+ */
+import { FORWARDING, nameOf, PROTOCOL, SVC_FLAG, TUNNEL_CHECKSUM, TUNNEL_TYPE } from './constants';
+import type { RawDestination, RawService, RawServiceKey } from './native';
+import type { Destination, Family, Service, Stats } from './types';
+import { netmaskFromRaw } from './validate/address';
+
+const SERVICE_LEN = 192;
+const DESTINATION_LEN = 168;
+
+export function familyOf(af: number): Family {
+  return af === 10 ? 'inet6' : 'inet';
+}
+
+/** Interned short names: schedulers and persistence engines repeat across services. */
+const names = new Map<string, string>();
+function intern(s: string): string {
+  let v = names.get(s);
+  if (v === undefined && names.size < 256) names.set(s, (v = s));
+  return v ?? s;
+}
+
+export class RecordReader {
+  readonly #buf: Buffer;
+  readonly #u16: Uint16Array;
+  readonly #u32: Uint32Array;
+  readonly #u64: BigUint64Array;
+  #off = 0;
+
+  constructor(buf: Buffer) {
+    // The addon's buffers are 8-byte aligned; a copy makes any other one so.
+    const b = buf.byteOffset % 8 === 0 ? buf : Buffer.from(buf);
+    this.#buf = b;
+    this.#u16 = new Uint16Array(b.buffer, b.byteOffset, b.length >>> 1);
+    this.#u32 = new Uint32Array(b.buffer, b.byteOffset, b.length >>> 2);
+    this.#u64 = new BigUint64Array(b.buffer, b.byteOffset, b.length >>> 3);
+  }
+
+  get done(): boolean {
+    return this.#off >= this.#buf.length;
+  }
+
+  /** The next record, a service; `destinations` is how many destination records follow it. */
+  service(): { service: Service; destinations: number } {
+    const o = this.#off;
+    if (o + SERVICE_LEN > this.#buf.length) throw new Error('service record truncated');
+    this.#off += SERVICE_LEN;
+    const h = o >>> 1, w = o >>> 2;
+    const family = familyOf(this.#u16[h]!);
+    const raw = this.#u32[w + 3]!;
+    const fwmark = this.#u32[w + 2]!;
+    const state = {
+      family,
+      scheduler: intern(this.#text(o + 80, o + 80 + this.#buf[o + 28]!)),
+      ...(raw & SVC_FLAG.persistent ? { persistence: { timeout: this.#u32[w + 4]!, netmask: netmaskFromRaw(this.#u32[w + 5]!, family) } } : {}),
+      flags: {
+        onePacket: (raw & SVC_FLAG.onePacket) !== 0,
+        schedFlag1: (raw & SVC_FLAG.schedFlag1) !== 0,
+        schedFlag2: (raw & SVC_FLAG.schedFlag2) !== 0,
+        schedFlag3: (raw & SVC_FLAG.schedFlag3) !== 0,
+      },
+      ...(this.#buf[o + 29] ? { pe: intern(this.#text(o + 96, o + 96 + this.#buf[o + 29]!)) } : {}),
+      stats: this.#stats(o + 112),
+    };
+    const destinations = this.#u32[w + 6]!;
+    if (fwmark) return { service: { fwmark, ...state }, destinations };
+    // The kernel does not validate protocols: show unknown numbers rather than lie.
+    const proto = this.#u16[h + 1]!;
+    const protocol = proto === 6 ? 'tcp' : nameOf(PROTOCOL, proto) ?? (String(proto) as 'tcp');
+    const address = this.#text(o + 32, o + 32 + this.#u16[h + 3]!);
+    return { service: { protocol, address, port: this.#u16[h + 2]!, ...state }, destinations };
+  }
+
+  /** The next record, a destination. */
+  destination(): Destination {
+    const o = this.#off;
+    if (o + DESTINATION_LEN > this.#buf.length) throw new Error('destination record truncated');
+    this.#off += DESTINATION_LEN;
+    const h = o >>> 1, w = o >>> 2;
+    const fwd = this.#u32[w + 3]!;
+    // Kernel values no client should set (4..7) show as their number, as protocols do.
+    const forwarding = fwd === 0 ? 'masq' : nameOf(FORWARDING, fwd) ?? (String(fwd) as 'masq');
+    const d: Destination = {
+      address: this.#text(o + 40, o + 40 + this.#u16[h + 2]!),
+      port: this.#u16[h + 1]!,
+      family: familyOf(this.#u16[h]!),
+      forwarding,
+      weight: this.#u32[w + 4]!,
+      upperThreshold: this.#u32[w + 5]!,
+      lowerThreshold: this.#u32[w + 6]!,
+      activeConnections: this.#u32[w + 7]!,
+      inactiveConnections: this.#u32[w + 8]!,
+      persistentConnections: this.#u32[w + 9]!,
+      stats: this.#stats(o + 88),
+    };
+    if (forwarding !== 'tunnel') return d;
+    const flags = this.#u16[h + 5]!;
+    const tunnel = {
+      type: nameOf(TUNNEL_TYPE, this.#buf[o + 6]!) ?? (String(this.#buf[o + 6]) as 'ipip'),
+      port: this.#u16[h + 4]!,
+      checksum: flags & TUNNEL_CHECKSUM.remcsum ? 'remcsum' : flags & TUNNEL_CHECKSUM.csum ? 'csum' : 'none',
+    } as const;
+    // Same key order as before the counters, for readable output.
+    const { activeConnections, inactiveConnections, persistentConnections, stats, ...settings } = d;
+    return { ...settings, tunnel, activeConnections, inactiveConnections, persistentConnections, stats };
+  }
+
+  #text(start: number, end: number): string {
+    return this.#buf.toString('latin1', start, end);
+  }
+
+  #stats(o: number): Stats {
+    const q = o >>> 3, u = this.#u64, w = o >>> 2, u32 = this.#u32;
+    // Rates fit a double exactly far beyond any link speed.
+    return {
+      connections: u[q]!,
+      inPackets: u[q + 1]!,
+      outPackets: u[q + 2]!,
+      inBytes: u[q + 3]!,
+      outBytes: u[q + 4]!,
+      cps: u32[w + 10]! + u32[w + 11]! * 4294967296,
+      inPps: u32[w + 12]! + u32[w + 13]! * 4294967296,
+      outPps: u32[w + 14]! + u32[w + 15]! * 4294967296,
+      inBps: u32[w + 16]! + u32[w + 17]! * 4294967296,
+      outBps: u32[w + 18]! + u32[w + 19]! * 4294967296,
+    };
+  }
+}
+
+/** Every service of a records buffer (services() and service()). */
+export function readServices(buf: Buffer): Service[] {
+  const r = new RecordReader(buf);
+  const out: Service[] = [];
+  while (!r.done) {
+    const { service, destinations } = r.service();
+    for (let i = 0; i < destinations; i++) r.destination();
+    out.push(service);
+  }
+  return out;
+}
+
+/** Every destination of a records buffer (destinations()). */
+export function readDestinations(buf: Buffer): Destination[] {
+  const r = new RecordReader(buf);
+  const out: Destination[] = [];
+  while (!r.done) out.push(r.destination());
+  return out;
+}
+
+const OP_HEADER_LEN = 8;
+
+/** Writes batch operation records (u32 kind, u32 0, service record, destination record?). */
+export class OpWriter {
+  #buf = Buffer.alloc(64 * 1024);
+  #u16 = new Uint16Array(this.#buf.buffer, this.#buf.byteOffset, this.#buf.length >>> 1);
+  #u32 = new Uint32Array(this.#buf.buffer, this.#buf.byteOffset, this.#buf.length >>> 2);
+  #off = 0;
+
+  /** A service operation: the service's settings, or only its key for deletes. */
+  service(kind: number, s: RawServiceKey | RawService): void {
+    this.#header(kind, OP_HEADER_LEN + SERVICE_LEN);
+    this.#service(s);
+  }
+
+  /** A destination operation on the service with key `k`. */
+  destination(kind: number, k: RawServiceKey, d: RawDestination): void {
+    this.#header(kind, OP_HEADER_LEN + SERVICE_LEN + DESTINATION_LEN);
+    this.#service(k);
+    const o = this.#off, h = o >>> 1, w = o >>> 2;
+    this.#off += DESTINATION_LEN;
+    this.#u16[h] = d.family ?? k.family;
+    this.#u16[h + 1] = d.port;
+    this.#u16[h + 2] = this.#buf.write(d.address, o + 40, 48, 'latin1');
+    this.#buf[o + 6] = d.tunnelType ?? 0;
+    this.#u16[h + 4] = d.tunnelPort ?? 0;
+    this.#u16[h + 5] = d.tunnelFlags ?? 0;
+    this.#u32[w + 3] = d.forwarding ?? 0;
+    this.#u32[w + 4] = d.weight ?? 0;
+    this.#u32[w + 5] = d.upperThreshold ?? 0;
+    this.#u32[w + 6] = d.lowerThreshold ?? 0;
+  }
+
+  /** The records written so far (a view: write nothing more). */
+  finish(): Buffer {
+    return this.#buf.subarray(0, this.#off);
+  }
+
+  #header(kind: number, len: number): void {
+    if (this.#off + len > this.#buf.length) this.#grow(this.#off + len);
+    this.#buf.fill(0, this.#off, this.#off + len);
+    this.#u32[this.#off >>> 2] = kind;
+    this.#off += OP_HEADER_LEN;
+  }
+
+  #service(s: RawServiceKey | Partial<RawService>): void {
+    const o = this.#off, h = o >>> 1, w = o >>> 2;
+    this.#off += SERVICE_LEN;
+    this.#u16[h] = s.family!;
+    this.#u16[h + 1] = s.protocol!;
+    this.#u16[h + 2] = s.port!;
+    this.#u16[h + 3] = s.fwmark ? 0 : this.#buf.write(s.address!, o + 32, 48, 'latin1');
+    this.#u32[w + 2] = s.fwmark!;
+    if (!('scheduler' in s)) return; // a key only
+    this.#u32[w + 3] = s.flags!;
+    this.#u32[w + 4] = s.timeout!;
+    this.#u32[w + 5] = s.netmask!;
+    this.#buf[o + 28] = this.#buf.write(s.scheduler!, o + 80, 16, 'latin1');
+    this.#buf[o + 29] = this.#buf.write(s.pe!, o + 96, 16, 'latin1');
+  }
+
+  #grow(min: number): void {
+    const next = Buffer.alloc(Math.max(min, this.#buf.length * 2));
+    this.#buf.copy(next, 0, 0, this.#off);
+    this.#buf = next;
+    this.#u16 = new Uint16Array(next.buffer, next.byteOffset, next.length >>> 1);
+    this.#u32 = new Uint32Array(next.buffer, next.byteOffset, next.length >>> 2);
+  }
+}

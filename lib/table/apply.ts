@@ -1,0 +1,83 @@
+/**
+ * apply(): plan against a fresh snapshot, run the plan as one batch, and on
+ * any failure undo what was done, so the table ends as it started.
+ * @module
+ */
+import type { Batch, BatchResult } from '../batch';
+import type { IpvsError } from '../errors';
+import { invalidType } from '../errors';
+import type { SnapshotService } from '../types';
+import { boolean, knownKeys, object } from '../validate/primitives';
+import { checkDesired, indexCurrent, plan, type PlannedChange, type RawStep, type TableChange } from './plan';
+
+export interface ApplyOptions {
+  /** Compute and return the plan; change nothing. */
+  dryRun?: boolean;
+  /** Also delete the services (with their destinations) that `desired` does not list. */
+  prune?: boolean;
+}
+
+/** A change that failed, with the kernel's error. */
+export interface FailedChange {
+  change: TableChange;
+  error: IpvsError;
+}
+
+/**
+ * Rejection of apply() when a change failed: what failed, and how the undo
+ * went. `rollback.complete` is true when every change made was undone.
+ */
+export class IpvsApplyError extends Error {
+  override name = 'IpvsApplyError';
+  readonly code = 'ERR_IPVS_APPLY';
+  readonly failures: FailedChange[];
+  /** The changes that had been made and were undone (or failed to be). */
+  readonly rollback: { complete: boolean; undone: TableChange[]; failures: FailedChange[] };
+
+  constructor(failures: FailedChange[], rollback: IpvsApplyError['rollback']) {
+    const f = failures[0]!;
+    super(
+      `apply: ${failures.length} change(s) failed, the first: ${f.error.message}; ` +
+        (rollback.complete ? `rolled back (${rollback.undone.length} change(s) undone)` : `rollback incomplete: ${rollback.failures.length} undo step(s) failed`),
+    );
+    this.failures = failures;
+    this.rollback = rollback;
+  }
+}
+
+export interface ApplyDeps {
+  snapshot(): Promise<SnapshotService[]>;
+  batch(): Batch;
+}
+
+export function checkApplyOptions(v: unknown): Required<ApplyOptions> {
+  if (v === undefined) return { dryRun: false, prune: false };
+  const o = object('options', v);
+  knownKeys('options', o, new Set(['dryRun', 'prune']));
+  return { dryRun: boolean('options.dryRun', o.dryRun), prune: boolean('options.prune', o.prune) };
+}
+
+export async function applyTable(deps: ApplyDeps, desired: unknown, options: unknown): Promise<TableChange[]> {
+  const opts = checkApplyOptions(options);
+  if (desired === undefined) throw invalidType('desired', 'an array of services', desired);
+  const want = await checkDesired(desired); // argument errors before anything is read or sent
+  const have = await indexCurrent(await deps.snapshot());
+  const steps = plan(have, want, opts.prune);
+  if (opts.dryRun || steps.length === 0) return steps.map((s) => s.change);
+
+  const results = await send(deps.batch(), steps);
+  const failures = results.flatMap((r, i) => (r.error ? [{ change: steps[i]!.change, error: r.error }] : []));
+  if (failures.length === 0) return steps.map((s) => s.change);
+
+  // Undo what was done, newest first.
+  const done = steps.filter((_, i) => !results[i]!.error).reverse();
+  const undo: Array<{ step: RawStep; of: PlannedChange }> = done.flatMap((of) => of.undo.map((step) => ({ step, of })));
+  const undoResults = undo.length ? await send(deps.batch(), undo.map((u) => u.step)) : [];
+  const undoFailures = undoResults.flatMap((r, i) => (r.error ? [{ change: undo[i]!.of.change, error: r.error }] : []));
+  throw new IpvsApplyError(failures, { complete: undoFailures.length === 0, undone: done.map((s) => s.change), failures: undoFailures });
+}
+
+function send(batch: Batch, steps: RawStep[]): Promise<BatchResult[]> {
+  for (const s of steps) batch.push(s.operation, s.op);
+  return batch.settle();
+}

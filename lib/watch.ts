@@ -1,0 +1,185 @@
+/**
+ * watch(): periodic snapshots with what happened in between: per-interval
+ * deltas and rates from the 64-bit counters, and the table's changes (the
+ * same changes apply() would make to turn the previous table into this one).
+ * @module
+ */
+import { EventEmitter } from 'node:events';
+import { indexCurrent, plan, type TableChange, type TableIndex } from './table/plan';
+import type { Destination, SnapshotService, Stats } from './types';
+import { knownKeys, object, optionalInteger } from './validate/primitives';
+import { destinationId } from './table/identity';
+
+export interface WatchOptions {
+  /** Milliseconds between snapshots (100..86400000), measured from the end of one to the start of the next. Default 2000. */
+  interval?: number;
+}
+
+/** Counters gained in the interval and the rates they give (per second). */
+export interface StatsDelta {
+  connections: bigint;
+  inPackets: bigint;
+  outPackets: bigint;
+  inBytes: bigint;
+  outBytes: bigint;
+  cps: number;
+  inPps: number;
+  outPps: number;
+  inBps: number;
+  outBps: number;
+  /** The counters went down (zero(), or the object was re-created): the delta counts from 0. */
+  reset: boolean;
+}
+
+export type WatchedDestination = Destination & { delta?: StatsDelta };
+/** A service of a sample; `delta` is absent on the first sample and for objects new in this one. */
+export type WatchedService = SnapshotService & { delta?: StatsDelta; destinations: WatchedDestination[] };
+
+export interface WatchSample {
+  /** When the snapshot was taken (Date.now()). */
+  time: number;
+  /** Seconds since the previous sample; 0 for the first. */
+  interval: number;
+  services: WatchedService[];
+  /** What changed since the previous sample, as apply() reports changes; empty for the first. */
+  changes: TableChange[];
+}
+
+type Snap = () => Promise<SnapshotService[]>;
+
+const COUNTERS = ['connections', 'inPackets', 'outPackets', 'inBytes', 'outBytes'] as const;
+const RATES = ['cps', 'inPps', 'outPps', 'inBps', 'outBps'] as const;
+
+function delta(now: Stats, before: Stats, seconds: number): StatsDelta {
+  const reset = COUNTERS.some((k) => now[k] < before[k]);
+  const d = {} as StatsDelta;
+  for (let i = 0; i < COUNTERS.length; i++) {
+    const k = COUNTERS[i]!;
+    const v = reset ? now[k] : now[k] - before[k];
+    d[k] = v;
+    d[RATES[i]!] = seconds > 0 ? Number(v) / seconds : 0;
+  }
+  d.reset = reset;
+  return d;
+}
+
+export function checkWatchOptions(v: unknown): number {
+  if (v === undefined) return 2000;
+  const o = object('options', v);
+  knownKeys('options', o, new Set(['interval']));
+  return optionalInteger('options.interval', o.interval, 100, 86400000, 2000);
+}
+
+/**
+ * Emits 'sample' (WatchSample), 'change' (each TableChange) and 'error', and
+ * is an async iterator of samples. While an iterator has a sample it has not
+ * read yet, the next snapshot waits (nothing is dropped: the next sample's
+ * deltas and changes span the longer interval). close() stops the timer;
+ * iterators then end.
+ */
+export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
+  readonly #snapshot: Snap;
+  readonly #interval: number;
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
+  #previous: { time: number; index: TableIndex; stats: Map<string, Stats> } | undefined;
+  #queue: WatchSample[] = [];
+  #iterators = 0;
+  #waiters: Array<{ resolve: (r: IteratorResult<WatchSample>) => void; reject: (e: unknown) => void }> = [];
+  #failure: unknown;
+
+  /** @internal Created by Ipvs.watch(). */
+  constructor(snapshot: Snap, interval: number) {
+    super();
+    this.#snapshot = snapshot;
+    this.#interval = interval;
+    this.#timer = setTimeout(() => void this.#tick(), 0);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Stops the timer; a snapshot under way is dropped. Idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    for (const w of this.#waiters.splice(0)) w.resolve({ value: undefined, done: true });
+    this.emit('close');
+  }
+
+  async #tick(): Promise<void> {
+    if (this.#queue.length > 0) {
+      // An iterator has not read the last sample yet: wait for it.
+      this.#timer = setTimeout(() => void this.#tick(), this.#interval);
+      return;
+    }
+    try {
+      const time = Date.now();
+      const services = await this.#snapshot();
+      if (this.#closed) return;
+      this.#publish(this.#sample(time, services, await indexCurrent(services)));
+    } catch (e) {
+      if (this.#closed) return;
+      this.#failure = e;
+      for (const w of this.#waiters.splice(0)) w.reject(e);
+      if (this.listenerCount('error') > 0) this.emit('error', e);
+      this.close();
+      return;
+    }
+    if (!this.#closed) this.#timer = setTimeout(() => void this.#tick(), this.#interval);
+  }
+
+  #sample(time: number, services: SnapshotService[], index: TableIndex): WatchSample {
+    const prev = this.#previous;
+    const seconds = prev ? (time - prev.time) / 1000 : 0;
+    const stats = new Map<string, Stats>();
+    for (const [sid, side] of index) {
+      const svc = side.source as WatchedService;
+      stats.set(sid, svc.stats);
+      const before = prev?.stats.get(sid);
+      if (before) svc.delta = delta(svc.stats, before, seconds);
+      for (const d of svc.destinations) {
+        const id = `${sid}\n${destinationId({ address: d.address, port: d.port })}`;
+        stats.set(id, d.stats);
+        const b = prev?.stats.get(id);
+        if (b) d.delta = delta(d.stats, b, seconds);
+      }
+    }
+    const changes = prev ? plan(prev.index, index, true).map((p) => p.change) : [];
+    this.#previous = { time, index, stats };
+    return { time, interval: seconds, services: services as WatchedService[], changes };
+  }
+
+  #publish(sample: WatchSample): void {
+    this.emit('sample', sample);
+    for (const c of sample.changes) this.emit('change', c);
+    const waiter = this.#waiters.shift();
+    if (waiter) return waiter.resolve({ value: sample, done: false });
+    if (this.#iterators > 0) this.#queue.push(sample);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<WatchSample, void, undefined> {
+    this.#iterators++;
+    try {
+      for (;;) {
+        const next = this.#queue.shift();
+        if (next) {
+          yield next;
+          continue;
+        }
+        if (this.#failure) throw this.#failure;
+        if (this.#closed) return;
+        const r = await new Promise<IteratorResult<WatchSample>>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      // Leaving the loop (break, return, throw) ends the watch.
+      this.#iterators--;
+      this.close();
+    }
+  }
+}
