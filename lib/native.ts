@@ -119,6 +119,7 @@ export interface NativeBinding {
   testing: {
     encodeRequest(op: string, ...args: unknown[]): Buffer;
     decodeReply(kind: string, datagrams: Buffer[], seq: number, portId: number, serviceFamily?: number): unknown;
+    encodeBatch(records: Buffer): Buffer[];
   };
 }
 

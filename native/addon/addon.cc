@@ -20,6 +20,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Object testing = Napi::Object::New(env);
   testing.Set("encodeRequest", Napi::Function::New<EncodeRequest>(env, "encodeRequest"));
   testing.Set("decodeReply", Napi::Function::New<DecodeReply>(env, "decodeReply"));
+  testing.Set("encodeBatch", Napi::Function::New<EncodeBatch>(env, "encodeBatch"));
   exports.Set("testing", testing);
   return exports;
 }

@@ -76,6 +76,22 @@ Napi::Value EncodeRequest(const Napi::CallbackInfo& info) {
   return Napi::Buffer<uint8_t>::Copy(info.Env(), bytes.data(), bytes.size());
 }
 
+Napi::Value EncodeBatch(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Buffer<uint8_t> records = info[0].As<Napi::Buffer<uint8_t>>();
+  try {
+    std::vector<nl::GenlRequest> requests = DecodeBatchRecords(records.Data(), records.Length());
+    Napi::Array out = Napi::Array::New(env, requests.size());
+    for (size_t i = 0; i < requests.size(); ++i) {
+      const std::vector<uint8_t>& bytes = requests[i].Finish(1, 0);
+      out.Set(static_cast<uint32_t>(i), Napi::Buffer<uint8_t>::Copy(env, bytes.data(), bytes.size()));
+    }
+    return out;
+  } catch (const nl::Error& e) {
+    throw MakeError(env, e);
+  }
+}
+
 Napi::Value DecodeReply(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::string kind = info[0].As<Napi::String>().Utf8Value();

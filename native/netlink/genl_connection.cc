@@ -61,10 +61,10 @@ bool GenlConnection::SendAndReceive(GenlRequest& request, const Handler& on_mess
   sock.Send(request.Finish(seq, sock.port_id()));
   ReplyReader reader(seq, sock.port_id(), on_message);
   try {
-    for (;;) {
-      const size_t n = sock.Receive(buf_);
-      if (reader.Feed(buf_.data(), n)) return !reader.interrupted();
+    for (bool done = false; !done;) {
+      sock.ReceiveSome([&](const uint8_t* data, size_t len) { return done = reader.Feed(data, len); });
     }
+    return !reader.interrupted();
   } catch (const Error& e) {
     // A kernel error ends its reply; anything else may leave the rest of it queued.
     if (e.origin() != ErrorOrigin::kKernel) socket_.reset();
@@ -147,9 +147,8 @@ void GenlConnection::SendWindow(std::vector<GenlRequest>& requests, size_t begin
   BatchReader reader(first_seq, sock.port_id(), acks, 0, count, ack_each);
   try {
     sock.Send(batch_buf_);
-    for (;;) {
-      const size_t n = sock.Receive(buf_);
-      if (reader.Feed(buf_.data(), n)) break;
+    for (bool done = false; !done;) {
+      sock.ReceiveSome([&](const uint8_t* data, size_t len) { return done = reader.Feed(data, len); });
     }
   } catch (const Error& e) {
     // Answers may still be on their way: start the next request on a new socket.

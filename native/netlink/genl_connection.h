@@ -74,7 +74,6 @@ class GenlConnection {
   std::unique_ptr<Socket> socket_;
   uint32_t seq_;
   uint16_t family_id_ = 0;
-  std::vector<uint8_t> buf_;
   std::vector<uint8_t> batch_buf_;  // the datagram of a batch window
 };
 

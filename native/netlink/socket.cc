@@ -14,8 +14,6 @@ namespace nl {
 
 namespace {
 
-// Large enough for any kernel datagram: dumps are capped at 32 KiB per skb.
-constexpr size_t kReceiveBufferLen = 64 * 1024;
 // Room in the socket for a burst of dump datagrams before the kernel waits,
 // and for the answers to a batch window (an answer the kernel cannot queue
 // is lost: ENOBUFS). Sending: room for a whole batch window in one datagram.
@@ -76,17 +74,26 @@ void Socket::Send(const std::vector<uint8_t>& bytes) {
   }
 }
 
-size_t Socket::Receive(std::vector<uint8_t>& buf) {
-  if (buf.size() < kReceiveBufferLen) buf.resize(kReceiveBufferLen);
+}  // namespace nl
+
+namespace nl {
+
+size_t Socket::ReceiveMany(size_t* lens) {
+  if (!bufs_) bufs_.reset(new uint8_t[kMaxDatagrams * kDatagramLen]);
+  sockaddr_nl from[kMaxDatagrams];
+  iovec iov[kMaxDatagrams];
+  mmsghdr msgs[kMaxDatagrams];
+  for (size_t i = 0; i < kMaxDatagrams; ++i) {
+    iov[i] = {bufs_.get() + i * kDatagramLen, kDatagramLen};
+    msgs[i] = {};
+    msgs[i].msg_hdr.msg_name = &from[i];
+    msgs[i].msg_hdr.msg_namelen = sizeof from[i];
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
   for (;;) {
-    sockaddr_nl from{};
-    iovec iov{buf.data(), buf.size()};
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    const ssize_t n = recvmsg(fd_, &msg, 0);
+    // MSG_WAITFORONE: block for the first datagram only.
+    const int n = recvmmsg(fd_, msgs, kMaxDatagrams, MSG_WAITFORONE, nullptr);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -94,9 +101,11 @@ size_t Socket::Receive(std::vector<uint8_t>& buf) {
       }
       ThrowSys("recvmsg");
     }
-    if (from.nl_pid != 0) continue;  // only the kernel talks to us
-    if (msg.msg_flags & MSG_TRUNC) {
-      throw Error(ErrorOrigin::kProtocol, EMSGSIZE, "recvmsg", "netlink datagram truncated");
+    for (int i = 0; i < n; ++i) {
+      if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+        throw Error(ErrorOrigin::kProtocol, EMSGSIZE, "recvmsg", "netlink datagram truncated");
+      }
+      lens[i] = from[i].nl_pid == 0 ? msgs[i].msg_len : 0;  // only the kernel talks to us
     }
     return static_cast<size_t>(n);
   }
