@@ -7,9 +7,8 @@
  */
 import { describeRawDestination, describeRawService } from './describe';
 import { IpvsError, toIpvsError, type ErrorTarget } from './errors';
-import { BATCH_OP, type BatchOpName, type BatchWireOptions, type NativeError, type RawBatchOp } from './native';
+import { BATCH_OP, type BatchOpName, type BatchWireOptions, type NativeError, type RawDestination, type RawService, type RawServiceKey } from './native';
 import { OpWriter } from './records';
-import { Turns } from './turns';
 import type { DestinationKey, DestinationSpec, ServiceKey, ServiceSpec } from './types';
 import { checkDestinationKey, checkDestinationSpec } from './validate/destination';
 import { boolean, knownKeys, object, optionalInteger } from './validate/primitives';
@@ -27,22 +26,26 @@ export interface BatchResult {
   error?: IpvsError;
 }
 
-function targetOf(op: RawBatchOp): ErrorTarget {
-  const service = describeRawService(op[1]);
-  return op.length === 3 ? { service, destination: describeRawDestination(op[2], op[1].family) } : { service };
+function targetOf(service: RawServiceKey, destination: RawDestination | undefined): ErrorTarget {
+  const label = describeRawService(service);
+  return destination ? { service: label, destination: describeRawDestination(destination, service.family) } : { service: label };
 }
 
 /** Results are many and mostly read for their errors: the text target is made on demand. */
 class Result implements BatchResult {
-  readonly #op: RawBatchOp;
+  readonly #service: RawServiceKey;
+  readonly #destination: RawDestination | undefined;
   error?: IpvsError;
-  constructor(readonly index: number, readonly operation: BatchOperation, op: RawBatchOp) {
-    this.#op = op;
+  constructor(readonly index: number, readonly operation: BatchOperation, service: RawServiceKey, destination: RawDestination | undefined) {
+    this.#service = service;
+    this.#destination = destination;
   }
   get target(): ErrorTarget {
-    return targetOf(this.#op);
+    return targetOf(this.#service, this.#destination);
   }
 }
+
+const OPERATIONS = Object.keys(BATCH_OP) as BatchOperation[]; // by kind
 
 /** How run() puts the batch on the wire; the defaults are the fastest measured (bench/). */
 export interface BatchRunOptions {
@@ -75,63 +78,66 @@ export class IpvsBatchError extends Error {
 export type BatchSender = (records: Buffer, wire: BatchWireOptions) => Promise<Array<[number, NativeError]>>;
 
 export class Batch {
-  readonly #send: BatchSender;
-  #ops: RawBatchOp[] = [];
-  #operations: BatchOperation[] = [];
-  #running = false;
+  readonly #sender: BatchSender;
+  // Each operation is written as a record when queued; kept for error targets.
+  #writer = new OpWriter();
+  #kinds: number[] = [];
+  #services: RawServiceKey[] = [];
+  #destinations: Array<RawDestination | undefined> = [];
 
   /** @internal Created by Ipvs.batch(). */
   constructor(send: BatchSender) {
-    this.#send = send;
+    this.#sender = send;
   }
 
   /** Operations queued and not yet run. */
   get size(): number {
-    return this.#ops.length;
+    return this.#kinds.length;
   }
 
   addService(spec: ServiceSpec): this {
     const s = checkServiceSpec(spec);
-    return this.#push('addService', [BATCH_OP.addService, s.raw]);
+    return this.#push(BATCH_OP.addService, s.raw);
   }
 
   /** Replaces a service's settings (defaults for what is not given), as Ipvs.updateService. */
   updateService(spec: ServiceSpec): this {
     const s = checkServiceSpec(spec);
-    return this.#push('updateService', [BATCH_OP.updateService, s.raw]);
+    return this.#push(BATCH_OP.updateService, s.raw);
   }
 
   deleteService(key: ServiceKey): this {
     const k = checkServiceKey(key);
-    return this.#push('deleteService', [BATCH_OP.deleteService, k.raw]);
+    return this.#push(BATCH_OP.deleteService, k.raw);
   }
 
   addDestination(key: ServiceKey, dest: DestinationSpec): this {
     const k = checkServiceKey(key);
     const d = checkDestinationSpec(dest, k.family);
-    return this.#push('addDestination', [BATCH_OP.addDestination, k.raw, d.raw]);
+    return this.#push(BATCH_OP.addDestination, k.raw, d.raw);
   }
 
   /** Replaces a destination's settings, as Ipvs.updateDestination. */
   updateDestination(key: ServiceKey, dest: DestinationSpec): this {
     const k = checkServiceKey(key);
     const d = checkDestinationSpec(dest, k.family);
-    return this.#push('updateDestination', [BATCH_OP.updateDestination, k.raw, d.raw]);
+    return this.#push(BATCH_OP.updateDestination, k.raw, d.raw);
   }
 
   deleteDestination(key: ServiceKey, dest: DestinationKey): this {
     const k = checkServiceKey(key);
     const d = checkDestinationKey(dest);
-    return this.#push('deleteDestination', [BATCH_OP.deleteDestination, k.raw, d.raw]);
+    return this.#push(BATCH_OP.deleteDestination, k.raw, d.raw);
   }
 
   /** @internal An operation already validated (apply() plans in raw form). */
-  push(operation: BatchOperation, op: RawBatchOp): this {
-    return this.#push(operation, op);
+  push(kind: number, service: RawServiceKey | RawService, destination?: RawDestination): this {
+    return this.#push(kind, service, destination);
   }
 
   /**
-   * Sends every queued operation, in order, and empties the batch. Resolves
+   * Sends every queued operation, in order, and empties the batch (what is
+   * queued meanwhile belongs to the next run). Resolves
    * with each operation's result when all succeeded; rejects with an
    * IpvsBatchError (code 'ERR_IPVS_BATCH') listing every result otherwise.
    * A failure of the socket itself ends the batch: the operations it left
@@ -147,36 +153,37 @@ export class Batch {
 
   /** @internal Like run(), but resolves with the results whatever happened. */
   async settle(options: BatchRunOptions = {}): Promise<BatchResult[]> {
-    const wire = checkRunOptions(options);
-    if (this.#running) throw new IpvsError({ message: 'batch: already running', code: 'ERR_IPVS_BATCH_RUNNING', operation: 'batch' });
-    this.#running = true;
-    const ops = this.#ops;
-    const operations = this.#operations;
-    this.#ops = [];
-    this.#operations = [];
-    try {
-      if (ops.length === 0) return [];
-      const writer = new OpWriter();
-      const turns = new Turns();
-      for (const op of ops) {
-        if (op.length === 3) writer.destination(op[0], op[1], op[2]);
-        else writer.service(op[0], op[1]);
-        const turn = turns.maybe();
-        if (turn) await turn;
-      }
-      const failed = await this.#send(writer.finish(), wire);
-      const results: BatchResult[] = operations.map((operation, index) => new Result(index, operation, ops[index]!));
-      for (const [i, e] of failed) results[i]!.error = toIpvsError(e, operations[i]!, targetOf(ops[i]!));
-      return results;
-    } finally {
-      this.#running = false;
-    }
+    const { failed, services, destinations, kinds } = await this.#send(options);
+    const results: BatchResult[] = kinds.map((k, i) => new Result(i, OPERATIONS[k]!, services[i]!, destinations[i]));
+    for (const [i, e] of failed) results[i]!.error = e;
+    return results;
   }
 
-  #push(operation: BatchOperation, op: RawBatchOp): this {
-    if (this.#running) throw new IpvsError({ message: 'batch: cannot queue while it runs', code: 'ERR_IPVS_BATCH_RUNNING', operation });
-    this.#ops.push(op);
-    this.#operations.push(operation);
+  /** @internal Sends; resolves only the failures, as [index, IpvsError] (apply() has no use for 50,000 results). */
+  async failures(options: BatchRunOptions = {}): Promise<Array<[number, IpvsError]>> {
+    return (await this.#send(options)).failed;
+  }
+
+  async #send(options: BatchRunOptions) {
+    const wire = checkRunOptions(options);
+    const { kinds, services, destinations } = { kinds: this.#kinds, services: this.#services, destinations: this.#destinations };
+    const records = this.#writer.finish();
+    this.#writer = new OpWriter();
+    this.#kinds = [];
+    this.#services = [];
+    this.#destinations = [];
+    if (kinds.length === 0) return { failed: [], kinds, services, destinations };
+    const raw = await this.#sender(records, wire);
+    const failed = raw.map(([i, e]): [number, IpvsError] => [i, toIpvsError(e, OPERATIONS[kinds[i]!]!, targetOf(services[i]!, destinations[i]))]);
+    return { failed, kinds, services, destinations };
+  }
+
+  #push(kind: number, service: RawServiceKey | RawService, destination?: RawDestination): this {
+    if (destination) this.#writer.destination(kind, service, destination);
+    else this.#writer.service(kind, service);
+    this.#kinds.push(kind);
+    this.#services.push(service);
+    this.#destinations.push(destination);
     return this;
   }
 }

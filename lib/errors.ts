@@ -131,6 +131,9 @@ function safeErrnoName(errno: number): string {
 
 // Argument errors, with Node's codes and message shapes.
 
+/** An argument's name, or a path whose text is built only for a message ('desired[3].port'). */
+export type Name = string | { toString(): string };
+
 type ArgErrorCode = 'ERR_INVALID_ARG_TYPE' | 'ERR_INVALID_ARG_VALUE' | 'ERR_OUT_OF_RANGE';
 export type IpvsArgumentError = (TypeError | RangeError) & { code: ArgErrorCode };
 
@@ -146,15 +149,15 @@ function show(value: unknown): string {
   return Array.isArray(value) ? 'an array' : 'an object';
 }
 
-export function invalidType(name: string, expected: string, value: unknown) {
+export function invalidType(name: Name, expected: string, value: unknown) {
   const received = value === null || value === undefined ? String(value) : `type ${typeof value} (${show(value)})`;
   return withCode(new TypeError(`The "${name}" argument must be ${expected}. Received ${received}`), 'ERR_INVALID_ARG_TYPE');
 }
 
-export function invalidValue(name: string, value: unknown, reason: string) {
+export function invalidValue(name: Name, value: unknown, reason: string) {
   return withCode(new TypeError(`The "${name}" argument ${reason}. Received ${show(value)}`), 'ERR_INVALID_ARG_VALUE');
 }
 
-export function outOfRange(name: string, range: string, value: unknown) {
+export function outOfRange(name: Name, range: string, value: unknown) {
   return withCode(new RangeError(`The value of "${name}" is out of range. It must be ${range}. Received ${show(value)}`), 'ERR_OUT_OF_RANGE');
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { Batch } from './batch';
+import { describeRawDestination, describeRawService } from './describe';
 import { closedError, IpvsError, toIpvsError, unavailableError, type ErrorTarget } from './errors';
 import { toDaemon, toInfo } from './convert';
 import { native, type NativeHandle } from './native';
@@ -104,7 +105,7 @@ export class Ipvs {
    */
   async service(key: ServiceKey): Promise<Service> {
     const k = checkServiceKey(key);
-    return readServices(await this.#call('service', { service: k.label }, (h) => h.service(k.raw)))[0]!;
+    return readServices(await this.#call('service', { service: describeRawService(k.raw) }, (h) => h.service(k.raw)))[0]!;
   }
 
   /**
@@ -115,7 +116,7 @@ export class Ipvs {
    */
   async addService(spec: ServiceSpec): Promise<void> {
     const s = checkServiceSpec(spec);
-    await this.#call('addService', { service: s.label }, (h) => h.addService(s.raw));
+    await this.#call('addService', { service: describeRawService(s.raw) }, (h) => h.addService(s.raw));
   }
 
   /**
@@ -125,13 +126,13 @@ export class Ipvs {
    */
   async updateService(spec: ServiceSpec): Promise<void> {
     const s = checkServiceSpec(spec);
-    await this.#call('updateService', { service: s.label }, (h) => h.updateService(s.raw));
+    await this.#call('updateService', { service: describeRawService(s.raw) }, (h) => h.updateService(s.raw));
   }
 
   /** Deletes a service and its destinations. */
   async deleteService(key: ServiceKey): Promise<void> {
     const k = checkServiceKey(key);
-    await this.#call('deleteService', { service: k.label }, (h) => h.deleteService(k.raw));
+    await this.#call('deleteService', { service: describeRawService(k.raw) }, (h) => h.deleteService(k.raw));
   }
 
   /**
@@ -140,7 +141,7 @@ export class Ipvs {
    */
   async destinations(key: ServiceKey): Promise<Destination[]> {
     const k = checkServiceKey(key);
-    const target = { service: k.label };
+    const target = { service: describeRawService(k.raw) };
     const list = readDestinations(await this.#call('destinations', target, (h) => h.destinations(k.raw)));
     // The kernel answers an empty list for a missing service; tell the two apart.
     if (list.length === 0) await this.#call('destinations', target, (h) => h.service(k.raw));
@@ -156,7 +157,7 @@ export class Ipvs {
   async addDestination(key: ServiceKey, dest: DestinationSpec): Promise<void> {
     const k = checkServiceKey(key);
     const d = checkDestinationSpec(dest, k.family);
-    await this.#call('addDestination', { service: k.label, destination: d.label }, (h) => h.addDestination(k.raw, d.raw));
+    await this.#call('addDestination', { service: describeRawService(k.raw), destination: describeRawDestination(d.raw, k.raw.family) }, (h) => h.addDestination(k.raw, d.raw));
   }
 
   /**
@@ -166,14 +167,14 @@ export class Ipvs {
   async updateDestination(key: ServiceKey, dest: DestinationSpec): Promise<void> {
     const k = checkServiceKey(key);
     const d = checkDestinationSpec(dest, k.family);
-    await this.#call('updateDestination', { service: k.label, destination: d.label }, (h) => h.updateDestination(k.raw, d.raw));
+    await this.#call('updateDestination', { service: describeRawService(k.raw), destination: describeRawDestination(d.raw, k.raw.family) }, (h) => h.updateDestination(k.raw, d.raw));
   }
 
   /** Removes a destination from a service. */
   async deleteDestination(key: ServiceKey, dest: DestinationKey): Promise<void> {
     const k = checkServiceKey(key);
     const d = checkDestinationKey(dest);
-    await this.#call('deleteDestination', { service: k.label, destination: d.label }, (h) => h.deleteDestination(k.raw, d.raw));
+    await this.#call('deleteDestination', { service: describeRawService(k.raw), destination: describeRawDestination(d.raw, k.raw.family) }, (h) => h.deleteDestination(k.raw, d.raw));
   }
 
   /**
@@ -277,7 +278,7 @@ export class Ipvs {
   async zero(key?: ServiceKey): Promise<void> {
     if (key === undefined) return this.#call('zero', {}, (h) => h.zero());
     const k = checkServiceKey(key);
-    await this.#call('zero', { service: k.label }, (h) => h.zero(k.raw));
+    await this.#call('zero', { service: describeRawService(k.raw) }, (h) => h.zero(k.raw));
   }
 
   /** Deletes every service (and destination) of this network namespace. */

@@ -3,12 +3,12 @@
  * any failure undo what was done, so the table ends as it started.
  * @module
  */
-import type { Batch, BatchResult } from '../batch';
+import type { Batch } from '../batch';
 import type { IpvsError } from '../errors';
 import { invalidType } from '../errors';
 import type { SnapshotService } from '../types';
 import { boolean, knownKeys, object } from '../validate/primitives';
-import { checkDesired, indexCurrent, plan, type PlannedChange, type RawStep, type TableChange } from './plan';
+import { checkDesired, indexCurrent, plan, undo, type RawStep, type TableChange } from './plan';
 
 export interface ApplyOptions {
   /** Compute and return the plan; change nothing. */
@@ -65,19 +65,20 @@ export async function applyTable(deps: ApplyDeps, desired: unknown, options: unk
   const steps = plan(have, want, opts.prune);
   if (opts.dryRun || steps.length === 0) return steps.map((s) => s.change);
 
-  const results = await send(deps.batch(), steps);
-  const failures = results.flatMap((r, i) => (r.error ? [{ change: steps[i]!.change, error: r.error }] : []));
-  if (failures.length === 0) return steps.map((s) => s.change);
+  const failed = await send(deps.batch(), steps);
+  if (failed.length === 0) return steps.map((s) => s.change);
+  const failures = failed.map(([i, error]) => ({ change: steps[i]!.change, error }));
 
   // Undo what was done, newest first.
-  const done = steps.filter((_, i) => !results[i]!.error).reverse();
-  const undo: Array<{ step: RawStep; of: PlannedChange }> = done.flatMap((of) => of.undo.map((step) => ({ step, of })));
-  const undoResults = undo.length ? await send(deps.batch(), undo.map((u) => u.step)) : [];
-  const undoFailures = undoResults.flatMap((r, i) => (r.error ? [{ change: undo[i]!.of.change, error: r.error }] : []));
+  const failedAt = new Set(failed.map(([i]) => i));
+  const done = steps.filter((_, i) => !failedAt.has(i)).reverse();
+  const reverts = done.flatMap((of) => undo(of).map((step) => ({ step, of })));
+  const undoFailed = reverts.length ? await send(deps.batch(), reverts.map((r) => r.step)) : [];
+  const undoFailures = undoFailed.map(([i, error]) => ({ change: reverts[i]!.of.change, error }));
   throw new IpvsApplyError(failures, { complete: undoFailures.length === 0, undone: done.map((s) => s.change), failures: undoFailures });
 }
 
-function send(batch: Batch, steps: RawStep[]): Promise<BatchResult[]> {
-  for (const s of steps) batch.push(s.operation, s.op);
-  return batch.settle();
+function send(batch: Batch, steps: RawStep[]): Promise<Array<[number, IpvsError]>> {
+  for (const s of steps) batch.push(s.kind, s.service, s.destination);
+  return batch.failures();
 }

@@ -8,12 +8,18 @@
 import type { RawDestination, RawService, RawServiceKey } from '../native';
 import { canonicalAddress } from '../validate/address';
 
+// Port numbers as text, made once: ids are built for every object of a large table.
+const PORTS: string[] = [];
+function portText(p: number): string {
+  return (PORTS[p] ??= String(p));
+}
+
 export function serviceId(k: RawServiceKey): string {
-  return k.fwmark ? `fwm ${k.family} ${k.fwmark}` : `${k.protocol} ${canonicalAddress(k.address)} ${k.port}`;
+  return k.fwmark ? `fwm ${k.family} ${k.fwmark}` : `${k.protocol} ${canonicalAddress(k.address)} ${portText(k.port)}`;
 }
 
 export function destinationId(d: RawDestination): string {
-  return `${canonicalAddress(d.address)} ${d.port}`;
+  return `${canonicalAddress(d.address)} ${portText(d.port)}`;
 }
 
 export function serviceSettings(s: RawService): string {

@@ -4,17 +4,16 @@
  * sees two tables, sends nothing.
  * @module
  */
-import type { BatchOperation } from '../batch';
-import { hostPort } from '../describe';
+import { describeRawService, hostPort } from '../describe';
 import { invalidValue } from '../errors';
-import { BATCH_OP, type RawBatchOp, type RawDestination, type RawService, type RawServiceKey } from '../native';
+import { BATCH_OP, type RawDestination, type RawService, type RawServiceKey } from '../native';
 import { familyOf } from '../records';
 import { PROTOCOL, nameOf } from '../constants';
 import type { DestinationKey, Family, ServiceKey, SnapshotService } from '../types';
 import { Turns } from '../turns';
 import { canonicalAddress } from '../validate/address';
 import { checkDestinationKey, checkDestinationSpec } from '../validate/destination';
-import { object } from '../validate/primitives';
+import { object, Path } from '../validate/primitives';
 import { checkServiceSpec } from '../validate/service';
 import { destinationId, destinationSettings, serviceId, serviceSettings } from './identity';
 
@@ -27,16 +26,19 @@ export interface TableChange {
 
 /** A batch operation in raw form. */
 export interface RawStep {
-  operation: BatchOperation;
-  op: RawBatchOp;
-  service: RawServiceKey;
+  kind: number; // BATCH_OP
+  service: RawServiceKey | RawService;
   destination?: RawDestination;
 }
 
-/** A planned change: what to send, and what undoes it once sent. */
+/**
+ * A planned change: what to send, and what it replaces (`old`: the kernel's
+ * service or destination settings, or for a pruned service its whole entry),
+ * from which undo() derives the steps that revert it.
+ */
 export interface PlannedChange extends RawStep {
   change: TableChange;
-  undo: RawStep[];
+  old?: RawService | RawDestination | Side;
 }
 
 interface Side {
@@ -56,19 +58,19 @@ export async function checkDesired(desired: unknown): Promise<Map<string, Side>>
   const out = new Map<string, Side>();
   const turns = new Turns();
   for (let i = 0; i < desired.length; i++) {
-    const name = `desired[${i}]`;
+    const name = new Path('desired', i);
     const s = checkServiceSpec(desired[i], name);
     const id = serviceId(s.raw);
-    if (out.has(id)) throw invalidValue(name, s.label, 'is listed twice');
+    if (out.has(id)) throw invalidValue(name, describeRawService(s.raw), 'is listed twice');
     const list = object(name, desired[i]).destinations;
     let destinations: Side['destinations'];
     if (list !== undefined) {
-      if (!Array.isArray(list)) throw invalidValue(`${name}.destinations`, list, 'must be an array');
+      if (!Array.isArray(list)) throw invalidValue(`${String(name)}.destinations`, list, 'must be an array');
       destinations = new Map();
       for (let j = 0; j < list.length; j++) {
-        const d = checkDestinationSpec(list[j], s.family, `${name}.destinations[${j}]`).raw;
+        const d = checkDestinationSpec(list[j], s.family, new Path(name, j, 'destinations')).raw;
         const did = destinationId(d);
-        if (destinations.has(did)) throw invalidValue(`${name}.destinations[${j}]`, hostPort(d.address, d.port, familyOf(d.family!)), 'is listed twice');
+        if (destinations.has(did)) throw invalidValue(new Path(name, j, 'destinations'), hostPort(d.address, d.port, familyOf(d.family!)), 'is listed twice');
         destinations.set(did, d);
       }
     }
@@ -127,47 +129,66 @@ export function plan(current: Map<string, Side>, desired: Map<string, Side>, pru
   for (const [id, want] of desired) {
     const have = current.get(id);
     const svc = want.raw!;
+    const key = publicKey(svc); // one object for all of the service's changes
     if (!have) {
-      // Undoing the service's add removes its destinations with it.
-      addServices.push(step('add', 'addService', svc, undefined, [undoStep('deleteService', svc)]));
-      for (const d of want.destinations?.values() ?? []) addDests.push(step('add', 'addDestination', svc, d!, []));
+      addServices.push({ kind: BATCH_OP.addService, service: svc, change: { action: 'add', service: key } });
+      for (const d of want.destinations?.values() ?? []) addDests.push(destinationStep(BATCH_OP.addDestination, 'add', svc, key, d!));
       continue;
     }
     if (!have.raw || serviceSettings(have.raw) !== serviceSettings(svc)) {
-      updateServices.push(step('update', 'updateService', svc, undefined, have.raw ? [undoStep('updateService', have.raw)] : []));
+      updateServices.push({ kind: BATCH_OP.updateService, service: svc, change: { action: 'update', service: key }, old: have.raw });
     }
     if (!want.destinations) continue;
     for (const [did, d] of want.destinations) {
       const old = have.destinations!.get(did);
-      if (old === undefined) addDests.push(step('add', 'addDestination', svc, d!, [undoStep('deleteDestination', svc, d!)]));
+      if (old === undefined) addDests.push(destinationStep(BATCH_OP.addDestination, 'add', svc, key, d!, d));
       else if (old.forwarding === undefined || destinationSettings(old) !== destinationSettings(d!)) {
-        updateDests.push(step('update', 'updateDestination', svc, d!, old.forwarding === undefined ? [] : [undoStep('updateDestination', svc, old)]));
+        updateDests.push(destinationStep(BATCH_OP.updateDestination, 'update', svc, key, d!, old));
       }
     }
     for (const [did, old] of have.destinations!) {
-      if (!want.destinations.has(did)) deleteDests.push(step('delete', 'deleteDestination', have.key, old!, old!.forwarding === undefined ? [] : [undoStep('addDestination', have.key, old!)]));
+      if (!want.destinations.has(did)) deleteDests.push(destinationStep(BATCH_OP.deleteDestination, 'delete', have.key, key, old!, old));
     }
   }
   if (prune) {
     for (const [id, have] of current) {
-      if (desired.has(id)) continue;
-      const undo = have.raw ? [undoStep('addService', have.raw), ...[...have.destinations!.values()].filter((d) => d!.forwarding !== undefined).map((d) => undoStep('addDestination', have.raw!, d!))] : [];
-      deleteServices.push(step('delete', 'deleteService', have.key, undefined, undo));
+      if (!desired.has(id)) deleteServices.push({ kind: BATCH_OP.deleteService, service: have.key, change: { action: 'delete', service: publicKey(have.key) }, old: have });
     }
   }
   return [...addServices, ...updateServices, ...deleteDests, ...updateDests, ...addDests, ...deleteServices];
 }
 
-function undoStep(operation: BatchOperation, service: RawServiceKey | RawService, destination?: RawDestination): RawStep {
-  const kind = BATCH_OP[operation];
-  const op = (destination ? [kind, service, destination] : [kind, service]) as RawBatchOp;
-  return { operation, op, service, destination };
+function destinationStep(kind: number, action: TableChange['action'], service: RawServiceKey | RawService, key: ServiceKey, d: RawDestination, old?: RawDestination): PlannedChange {
+  return { kind, service, destination: d, change: { action, service: key, destination: { address: canonicalAddress(d.address), port: d.port } }, old };
 }
 
-function step(action: TableChange['action'], operation: BatchOperation, service: RawServiceKey | RawService, destination: RawDestination | undefined, undo: RawStep[]): PlannedChange {
-  const change: TableChange = { action, service: publicKey(service) };
-  if (destination) change.destination = { address: canonicalAddress(destination.address), port: destination.port };
-  return { ...undoStep(operation, service, destination), change, undo };
+/**
+ * The steps that revert a change once made, from what it replaced: none
+ * when that is unknown (a value the API cannot express), and none for a
+ * destination added to a new service (undoing the service's add removes it).
+ */
+export function undo(p: PlannedChange): RawStep[] {
+  switch (p.kind) {
+    case BATCH_OP.addService:
+      return [{ kind: BATCH_OP.deleteService, service: p.service }];
+    case BATCH_OP.updateService:
+      return p.old ? [{ kind: BATCH_OP.updateService, service: p.old as RawService }] : [];
+    case BATCH_OP.addDestination:
+      return p.old ? [{ kind: BATCH_OP.deleteDestination, service: p.service, destination: p.destination }] : [];
+    case BATCH_OP.updateDestination:
+    case BATCH_OP.deleteDestination: {
+      const old = p.old as RawDestination;
+      if (old.forwarding === undefined) return [];
+      return [{ kind: p.kind === BATCH_OP.updateDestination ? BATCH_OP.updateDestination : BATCH_OP.addDestination, service: p.service, destination: old }];
+    }
+    default: {
+      const side = p.old as Side;
+      if (!side.raw) return [];
+      const readd: RawStep[] = [{ kind: BATCH_OP.addService, service: side.raw }];
+      for (const d of side.destinations!.values()) if (d!.forwarding !== undefined) readd.push({ kind: BATCH_OP.addDestination, service: side.raw, destination: d });
+      return readd;
+    }
+  }
 }
 
 /** A raw key as users write keys: { protocol, address, port } or { fwmark, family }. */

@@ -4,27 +4,35 @@
  * @module
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { invalidType, invalidValue, outOfRange } from '../errors';
+import { invalidType, invalidValue, outOfRange, type Name } from '../errors';
 import { ipv6FromFull } from '../proc/address';
 import type { Family } from '../types';
 
-export function address(name: string, v: unknown): { address: string; family: Family } {
-  if (typeof v !== 'string') throw invalidType(name, 'of type string', v);
+/** The family of a valid address; undefined for anything else. */
+export function addressFamily(v: unknown): Family | undefined {
+  if (typeof v !== 'string') return undefined;
+  if (isIPv4(v)) return 'inet';
   // IPVS keys have no scope: refuse zone ids ('fe80::1%eth0') that isIPv6 allows.
-  if (v.includes('%')) throw invalidValue(name, v, 'must not carry a zone id');
-  if (isIPv4(v)) return { address: v, family: 'inet' };
-  if (isIPv6(v)) return { address: v, family: 'inet6' };
-  throw invalidValue(name, v, 'must be an IPv4 or IPv6 address');
+  if (isIPv6(v) && !v.includes('%')) return 'inet6';
+  return undefined;
 }
 
-export function family(name: string, v: unknown): Family | undefined {
+export function address(name: Name, v: unknown): { address: string; family: Family } {
+  if (typeof v !== 'string') throw invalidType(name, 'of type string', v);
+  if (v.includes('%')) throw invalidValue(name, v, 'must not carry a zone id');
+  const family = addressFamily(v);
+  if (!family) throw invalidValue(name, v, 'must be an IPv4 or IPv6 address');
+  return { address: v, family };
+}
+
+export function family(name: Name, v: unknown): Family | undefined {
   if (v === undefined) return undefined;
   if (v !== 'inet' && v !== 'inet6') throw invalidValue(name, v, "must be 'inet' or 'inet6'");
   return v;
 }
 
 /** The kernel's netmask value: IPv4 mask as a 32-bit number, IPv6 prefix length. */
-export function netmaskToRaw(name: string, v: unknown, fam: Family): number {
+export function netmaskToRaw(name: Name, v: unknown, fam: Family): number {
   if (fam === 'inet6') {
     if (v === undefined) return 128;
     if (typeof v !== 'number') throw invalidType(name, 'an IPv6 prefix length (number)', v);

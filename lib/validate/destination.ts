@@ -3,16 +3,14 @@
  * @module
  */
 import { AF, FORWARDING, MAX_WEIGHT, TUNNEL_CHECKSUM, TUNNEL_TYPE } from '../constants';
-import { hostPort } from '../describe';
-import { invalidValue } from '../errors';
+import { invalidValue, type Name } from '../errors';
 import type { RawDestination } from '../native';
 import type { Family, Forwarding, TunnelChecksum, TunnelType } from '../types';
-import { address } from './address';
-import { integer, knownKeys, object, oneOf, optionalInteger } from './primitives';
+import { address, addressFamily } from './address';
+import { integer, isInteger, knownKeys, object, oneOf } from './primitives';
 
 export interface CheckedDestination {
   raw: RawDestination;
-  label: string;
 }
 
 const KEY_FIELDS = ['address', 'port', 'family'];
@@ -21,34 +19,44 @@ const READ_ONLY = ['activeConnections', 'inactiveConnections', 'persistentConnec
 const ALL_KEYS = new Set([...KEY_FIELDS, ...SETTINGS, ...READ_ONLY]);
 const MAX_THRESHOLD = 2147483647;
 
-function checkKey(v: unknown, name: string): { o: Record<string, unknown>; family: Family; raw: RawDestination; label: string } {
+// The checks run for every destination of a large apply(): each test is done
+// inline first, and a message (with the property's path) is built only when
+// it fails.
+
+function checkKey(v: unknown, name: Name): { o: Record<string, unknown>; family: Family; raw: RawDestination } {
   const o = object(name, v);
   knownKeys(name, o, ALL_KEYS);
-  const addr = address(`${name}.address`, o.address);
-  if (o.family !== undefined && o.family !== addr.family) throw invalidValue(`${name}.family`, o.family, `does not match the address ${addr.address}`);
-  const port = integer(`${name}.port`, o.port, 0, 65535);
-  return { o, family: addr.family, raw: { family: AF[addr.family], address: addr.address, port }, label: hostPort(addr.address, port, addr.family) };
+  const family = addressFamily(o.address) ?? address(`${String(name)}.address`, o.address).family;
+  if (o.family !== undefined && o.family !== family) throw invalidValue(`${String(name)}.family`, o.family, `does not match the address ${String(o.address)}`);
+  const port = isInteger(o.port, 0, 65535) ? o.port : integer(`${String(name)}.port`, o.port, 0, 65535);
+  return { o, family, raw: { family: AF[family], address: o.address as string, port } };
 }
 
 /** Identity only, for deleteDestination. */
-export function checkDestinationKey(v: unknown, name = 'destination'): CheckedDestination {
-  const { raw, label } = checkKey(v, name);
-  return { raw, label };
+export function checkDestinationKey(v: unknown, name: Name = 'destination'): CheckedDestination {
+  return { raw: checkKey(v, name).raw };
 }
 
-export function checkDestinationSpec(v: unknown, serviceFamily: Family, name = 'destination'): CheckedDestination {
-  const { o, family, raw, label } = checkKey(v, name);
-  const forwarding: Forwarding = o.forwarding === undefined ? 'masq' : oneOf(`${name}.forwarding`, o.forwarding, Object.keys(FORWARDING) as Forwarding[]);
+const FORWARDINGS = Object.keys(FORWARDING) as Forwarding[];
+
+function setting(name: Name, field: string, v: unknown, max: number, fallback: number): number {
+  return v === undefined ? fallback : isInteger(v, 0, max) ? v : integer(`${String(name)}.${field}`, v, 0, max);
+}
+
+export function checkDestinationSpec(v: unknown, serviceFamily: Family, name: Name = 'destination'): CheckedDestination {
+  const { o, family, raw } = checkKey(v, name);
+  const f = o.forwarding;
+  const forwarding: Forwarding = f === undefined ? 'masq' : f === 'masq' || f === 'route' || f === 'tunnel' || f === 'local' ? f : oneOf(`${String(name)}.forwarding`, f, FORWARDINGS);
   if (family !== serviceFamily && forwarding !== 'tunnel') {
-    throw invalidValue(`${name}.address`, raw.address, `is ${family === 'inet' ? 'IPv4' : 'IPv6'} while the service is not: mixed address families need forwarding 'tunnel'`);
+    throw invalidValue(`${String(name)}.address`, raw.address, `is ${family === 'inet' ? 'IPv4' : 'IPv6'} while the service is not: mixed address families need forwarding 'tunnel'`);
   }
-  const weight = optionalInteger(`${name}.weight`, o.weight, 0, MAX_WEIGHT, 1);
-  const upperThreshold = optionalInteger(`${name}.upperThreshold`, o.upperThreshold, 0, MAX_THRESHOLD, 0);
-  const lowerThreshold = optionalInteger(`${name}.lowerThreshold`, o.lowerThreshold, 0, MAX_THRESHOLD, 0);
+  const weight = setting(name, 'weight', o.weight, MAX_WEIGHT, 1);
+  const upperThreshold = setting(name, 'upperThreshold', o.upperThreshold, MAX_THRESHOLD, 0);
+  const lowerThreshold = setting(name, 'lowerThreshold', o.lowerThreshold, MAX_THRESHOLD, 0);
   if (lowerThreshold > upperThreshold) {
-    throw invalidValue(`${name}.lowerThreshold`, lowerThreshold, `must not exceed upperThreshold (${upperThreshold})`);
+    throw invalidValue(`${String(name)}.lowerThreshold`, lowerThreshold, `must not exceed upperThreshold (${upperThreshold})`);
   }
-  const tunnel = o.tunnel === undefined ? NO_TUNNEL : checkTunnel(o.tunnel, forwarding, `${name}.tunnel`);
+  const tunnel = o.tunnel === undefined ? NO_TUNNEL : checkTunnel(o.tunnel, forwarding, `${String(name)}.tunnel`);
   return {
     raw: {
       family: raw.family,
@@ -62,7 +70,6 @@ export function checkDestinationSpec(v: unknown, serviceFamily: Family, name = '
       tunnelPort: tunnel.tunnelPort,
       tunnelFlags: tunnel.tunnelFlags,
     },
-    label,
   };
 }
 

@@ -204,8 +204,8 @@ Napi::Value Handle::RunBatch(const Napi::CallbackInfo& info) {
   return Start<std::vector<nl::BatchOutcome>>(
       info, "ipvs.runBatch",
       [keep, data, len, options](ipvs::Client& c) {
-        std::vector<nl::GenlRequest> requests = DecodeBatchRecords(data, len);
-        return c.ExecuteBatch(requests, options);
+        BatchRecords records(data, len);
+        return c.ExecuteBatch(records.count(), [&records] { return records.Next(); }, options);
       },
       BatchFailures);
 }

@@ -146,33 +146,41 @@ enum BatchKind : uint32_t { kAddService, kUpdateService, kDeleteService, kAddDes
 
 }  // namespace
 
-std::vector<nl::GenlRequest> DecodeBatchRecords(const uint8_t* data, size_t len) {
-  constexpr size_t kHeaderLen = 8;
-  std::vector<nl::GenlRequest> out;
-  size_t off = 0;
-  while (off < len) {
-    if (len - off < kHeaderLen + kServiceRecordLen) Invalid("truncated");
-    const uint32_t kind = Get<uint32_t>(data, off);
-    const uint8_t* svc = data + off + kHeaderLen;
-    off += kHeaderLen + kServiceRecordLen;
-    if (kind > kDeleteDest) Invalid("kind " + std::to_string(kind));
-    if (kind <= kDeleteService) {
-      const ipvs::Service s = GetService(svc);
-      out.push_back(kind == kAddService      ? ipvs::AddServiceRequest(s)
-                    : kind == kUpdateService ? ipvs::UpdateServiceRequest(s)
-                                             : ipvs::DeleteServiceRequest(s.key));
-      continue;
-    }
-    if (len - off < kDestinationRecordLen) Invalid("truncated");
-    const ipvs::ServiceKey key = GetService(svc).key;
-    const ipvs::Destination d = GetDestination(data + off);
-    off += kDestinationRecordLen;
-    out.push_back(kind == kAddDest      ? ipvs::AddDestinationRequest(key, d)
-                  : kind == kUpdateDest ? ipvs::UpdateDestinationRequest(key, d)
-                                        : ipvs::DeleteDestinationRequest(key, d));
+namespace {
+
+constexpr size_t kOpHeaderLen = 8;
+constexpr size_t kOpServiceLen = 112;      // a service record without its stats
+constexpr size_t kOpDestinationLen = 88;   // a destination record without its stats
+
+// Decodes the operation at `off` (advancing it) into a request.
+nl::GenlRequest DecodeOp(const uint8_t* data, size_t len, size_t& off) {
+  if (len - off < kOpHeaderLen + kOpServiceLen) Invalid("truncated");
+  const uint32_t kind = Get<uint32_t>(data, off);
+  const uint8_t* svc = data + off + kOpHeaderLen;
+  off += kOpHeaderLen + kOpServiceLen;
+  if (kind > kDeleteDest) Invalid("kind " + std::to_string(kind));
+  if (kind <= kDeleteService) {
+    const ipvs::Service s = GetService(svc);
+    return kind == kAddService      ? ipvs::AddServiceRequest(s)
+           : kind == kUpdateService ? ipvs::UpdateServiceRequest(s)
+                                    : ipvs::DeleteServiceRequest(s.key);
   }
-  return out;
+  if (len - off < kOpDestinationLen) Invalid("truncated");
+  const ipvs::ServiceKey key = GetService(svc).key;
+  const ipvs::Destination d = GetDestination(data + off);
+  off += kOpDestinationLen;
+  return kind == kAddDest      ? ipvs::AddDestinationRequest(key, d)
+         : kind == kUpdateDest ? ipvs::UpdateDestinationRequest(key, d)
+                               : ipvs::DeleteDestinationRequest(key, d);
 }
+
+}  // namespace
+
+BatchRecords::BatchRecords(const uint8_t* data, size_t len) : data_(data), len_(len) {
+  for (size_t off = 0; off < len; ++count_) DecodeOp(data, len, off);
+}
+
+nl::GenlRequest BatchRecords::Next() { return DecodeOp(data_, len_, off_); }
 
 std::vector<uint8_t> EncodeServiceRecords(const std::vector<ipvs::ServiceEntry>& entries) {
   size_t len = 0;

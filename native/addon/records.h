@@ -20,8 +20,9 @@
 //   stats: connections, in packets, out packets, in bytes, out bytes, cps,
 //          in pps, out pps, in bps, out bps.
 //   batch operation (JS -> C++): u32 kind (lib/native.ts BATCH_OP), u32 0,
-//                      a service record, and for destination operations a
-//                      destination record; stats and counts are ignored.
+//                      a service record without its stats (112), and for
+//                      destination operations a destination record without
+//                      its stats (88); counts are ignored.
 #pragma once
 
 #include <napi.h>
@@ -41,9 +42,22 @@ constexpr size_t kDestinationRecordLen = 168;
 std::vector<uint8_t> EncodeServiceRecords(const std::vector<ipvs::ServiceEntry>& entries);
 std::vector<uint8_t> EncodeDestinationRecords(const std::vector<ipvs::Destination>& dests);
 
-// The requests of a batch from its operation records. Throws nl::Error
-// (EINVAL) on a record lib/ never writes (bad family, address or kind).
-std::vector<nl::GenlRequest> DecodeBatchRecords(const uint8_t* data, size_t len);
+// The requests of a batch, from its operation records, one at a time.
+class BatchRecords {
+ public:
+  // Checks every record first (all or nothing): throws nl::Error (EINVAL)
+  // on one lib/ never writes (bad family, address, name or kind).
+  BatchRecords(const uint8_t* data, size_t len);
+  size_t count() const { return count_; }
+  // The next request, in order.
+  nl::GenlRequest Next();
+
+ private:
+  const uint8_t* data_;
+  size_t len_;
+  size_t off_ = 0;
+  size_t count_ = 0;
+};
 
 // Hands the bytes to JS without copying them.
 Napi::Buffer<uint8_t> ToBuffer(Napi::Env env, std::vector<uint8_t>& bytes);

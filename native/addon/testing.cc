@@ -80,10 +80,11 @@ Napi::Value EncodeBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Buffer<uint8_t> records = info[0].As<Napi::Buffer<uint8_t>>();
   try {
-    std::vector<nl::GenlRequest> requests = DecodeBatchRecords(records.Data(), records.Length());
-    Napi::Array out = Napi::Array::New(env, requests.size());
-    for (size_t i = 0; i < requests.size(); ++i) {
-      const std::vector<uint8_t>& bytes = requests[i].Finish(1, 0);
+    BatchRecords requests(records.Data(), records.Length());
+    Napi::Array out = Napi::Array::New(env, requests.count());
+    for (size_t i = 0; i < requests.count(); ++i) {
+      nl::GenlRequest r = requests.Next();
+      const std::vector<uint8_t>& bytes = r.Finish(1, 0);
       out.Set(static_cast<uint32_t>(i), Napi::Buffer<uint8_t>::Copy(env, bytes.data(), bytes.size()));
     }
     return out;

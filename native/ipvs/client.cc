@@ -54,9 +54,9 @@ std::vector<ServiceEntry> Client::GetSnapshot() {
   return out;
 }
 
-std::vector<nl::BatchOutcome> Client::ExecuteBatch(std::vector<nl::GenlRequest>& requests,
+std::vector<nl::BatchOutcome> Client::ExecuteBatch(size_t count, const nl::GenlConnection::RequestSource& next,
                                                    const nl::BatchOptions& options) {
-  return conn_.TransactBatch(requests, options);
+  return conn_.TransactBatch(count, next, options);
 }
 
 void Client::Execute(nl::GenlRequest request) {

@@ -30,7 +30,7 @@ class Client {
   // delete, zero, flush, timeouts, daemons: see requests.h).
   void Execute(nl::GenlRequest request);
   // Runs many such requests, many per datagram; every one's outcome.
-  std::vector<nl::BatchOutcome> ExecuteBatch(std::vector<nl::GenlRequest>& requests,
+  std::vector<nl::BatchOutcome> ExecuteBatch(size_t count, const nl::GenlConnection::RequestSource& next,
                                              const nl::BatchOptions& options);
 
   // Opens one of IPVS's /proc/net files (ip_vs_conn, ip_vs_stats, ...) of

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 
+#include <cstring>
 #include <ctime>
 
 #include "batch_reader.h"
@@ -16,6 +17,11 @@ namespace {
 constexpr uint8_t kCtrlCmdGetFamily = 3;
 constexpr uint16_t kCtrlAttrFamilyId = 1, kCtrlAttrFamilyName = 2;
 constexpr int kMaxDumpRestarts = 3;
+
+Error NotSent(const Error& cause) {
+  return Error(ErrorOrigin::kNotSent, cause.errnum(), cause.syscall(),
+               "not sent: an earlier failure stopped the batch (" + std::string(cause.what()) + ")");
+}
 
 }  // namespace
 
@@ -105,23 +111,16 @@ void GenlConnection::Transact(GenlRequest& request, const Handler& on_message,
 
 namespace nl {
 
-std::vector<BatchOutcome> GenlConnection::TransactBatch(std::vector<GenlRequest>& requests,
+std::vector<BatchOutcome> GenlConnection::TransactBatch(size_t count, const RequestSource& next,
                                                         const BatchOptions& options) {
-  std::vector<BatchOutcome> out(requests.size());
+  std::vector<BatchOutcome> out(count);
   const size_t window = options.window == 0 ? 1 : options.window;
-  size_t begin = 0;
-  while (begin < requests.size()) {
-    size_t end = begin, bytes = 0;
-    while (end < requests.size() && end - begin < window && (end == begin || bytes < options.window_bytes)) {
-      bytes += requests[end++].size();
-    }
+  for (size_t begin = 0; begin < count;) {
+    const size_t end = begin + window < count ? begin + window : count;
     try {
-      SendWindow(requests, begin, end, options.ack_each, out);
+      SendWindow(next, begin, end, options, out);
     } catch (const Error& e) {
-      for (size_t i = end; i < requests.size(); ++i) {
-        out[i] = Error(ErrorOrigin::kNotSent, e.errnum(), e.syscall(),
-                       "not sent: an earlier failure stopped the batch (" + std::string(e.what()) + ")");
-      }
+      for (size_t i = end; i < count; ++i) out[i] = NotSent(e);
       break;
     }
     begin = end;
@@ -129,22 +128,36 @@ std::vector<BatchOutcome> GenlConnection::TransactBatch(std::vector<GenlRequest>
   return out;
 }
 
-void GenlConnection::SendWindow(std::vector<GenlRequest>& requests, size_t begin, size_t end, bool ack_each,
+void GenlConnection::SendWindow(const RequestSource& next, size_t begin, size_t end, const BatchOptions& options,
                                 std::vector<BatchOutcome>& out) {
-  const size_t count = end - begin;
   Socket& sock = socket();
   const uint32_t first_seq = seq_ + 1;
   batch_buf_.clear();
-  for (size_t i = begin; i < end; ++i) {
-    GenlRequest& r = requests[i];
+  // The window also ends early at window_bytes; requests are taken in order.
+  size_t last = begin;
+  while (last < end && (last == begin || batch_buf_.size() < options.window_bytes)) {
+    GenlRequest r = next();
     r.SetFamily(family_id_);
-    const uint16_t flags = r.flags() & ~kFlagAck;
-    r.SetFlags(ack_each || i == end - 1 ? flags | kFlagAck : flags);
+    r.SetFlags(r.flags() & ~kFlagAck);
     const std::vector<uint8_t>& bytes = r.Finish(++seq_, sock.port_id());
     batch_buf_.insert(batch_buf_.end(), bytes.begin(), bytes.end());
+    ++last;
   }
+  // Only the last one asks for an ACK, unless each does.
+  for (size_t off = 0, i = begin; i < last; ++i) {
+    uint32_t len;
+    std::memcpy(&len, &batch_buf_[off], 4);
+    if (options.ack_each || i == last - 1) {
+      uint16_t flags;
+      std::memcpy(&flags, &batch_buf_[off + 6], 2);
+      flags |= kFlagAck;
+      std::memcpy(&batch_buf_[off + 6], &flags, 2);
+    }
+    off += Align4(len);
+  }
+  const size_t count = last - begin;
   std::vector<AckStatus> acks(count);
-  BatchReader reader(first_seq, sock.port_id(), acks, 0, count, ack_each);
+  BatchReader reader(first_seq, sock.port_id(), acks, 0, count, options.ack_each);
   try {
     sock.Send(batch_buf_);
     for (bool done = false; !done;) {
@@ -160,11 +173,14 @@ void GenlConnection::SendWindow(std::vector<GenlRequest>& requests, size_t begin
         out[begin + i] = e;
       }
     }
+    // What this window did not take is not sent either.
+    for (size_t i = last; i < end; ++i) out[i] = NotSent(e);
     throw;
   }
   for (size_t i = 0; i < count; ++i) {
     if (acks[i].errnum) out[begin + i] = Error(ErrorOrigin::kKernel, acks[i].errnum, "netlink", acks[i].detail);
   }
+  if (last < end) SendWindow(next, last, end, options, out);
 }
 
 }  // namespace nl

@@ -49,16 +49,20 @@ class GenlConnection {
   void Transact(GenlRequest& request, const Handler& on_message,
                 const std::function<void()>& on_restart = {});
 
-  // Sends do-requests (answered by an ACK only) many per datagram, in order,
-  // and reports every one's outcome. A socket failure stops the batch: the
-  // rest are reported as not sent. Never throws nl::Error.
-  std::vector<BatchOutcome> TransactBatch(std::vector<GenlRequest>& requests, const BatchOptions& options);
+  // Sends `count` do-requests (answered by an ACK only), taken in order from
+  // next(), many per datagram, and reports every one's outcome. Requests are
+  // built as their window is sent, so a large batch never exists in memory
+  // as messages. A socket failure stops the batch: the rest are reported as
+  // not sent. Throws only what next() throws.
+  using RequestSource = std::function<GenlRequest()>;
+  std::vector<BatchOutcome> TransactBatch(size_t count, const RequestSource& next, const BatchOptions& options);
 
  private:
   // Returns false when the dump was interrupted.
   bool SendAndReceive(GenlRequest& request, const Handler& on_message);
-  // Sends requests [begin, end) in one datagram and waits for their answers.
-  void SendWindow(std::vector<GenlRequest>& requests, size_t begin, size_t end, bool ack_each,
+  // Builds requests [begin, end) into one datagram, sends it and waits for
+  // their answers.
+  void SendWindow(const RequestSource& next, size_t begin, size_t end, const BatchOptions& options,
                   std::vector<BatchOutcome>& out);
   uint16_t ResolveFamily();
 

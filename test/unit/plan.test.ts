@@ -2,7 +2,11 @@
 // (The kernel tests run the same plans against the kernel.)
 import { describe, expect, it } from 'vitest';
 import type { DesiredService, SnapshotService } from '../../lib/index';
-import { checkDesired, indexCurrent, plan } from '../../lib/table/plan';
+import { BATCH_OP } from '../../lib/native';
+import { checkDesired, indexCurrent, plan, undo as undoOf, type RawStep } from '../../lib/table/plan';
+
+const NAMES = Object.keys(BATCH_OP);
+const operation = (s: RawStep) => NAMES[s.kind]!;
 
 const stats = { connections: 5n, inPackets: 1n, outPackets: 1n, inBytes: 1n, outBytes: 1n, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
 const flags = { onePacket: false, schedFlag1: false, schedFlag2: false, schedFlag3: false };
@@ -30,7 +34,7 @@ describe('plan()', () => {
       { protocol: 'udp', address: '192.0.2.1', port: 53, destinations: [{ address: '203.0.113.5', port: 53 }] },
     ];
     const steps = await changesOf(desired, true);
-    expect(steps.map((s) => [s.operation, s.change.destination?.address ?? s.change.service])).toEqual([
+    expect(steps.map((s) => [operation(s), s.change.destination?.address ?? s.change.service])).toEqual([
       ['addService', { protocol: 'udp', address: '192.0.2.1', port: 53 }],
       ['updateService', { protocol: 'tcp', address: '192.0.2.1', port: 80 }],
       ['deleteDestination', '203.0.113.3'],
@@ -40,26 +44,26 @@ describe('plan()', () => {
       ['deleteService', { protocol: 'tcp', address: '2001:db8::1', port: 80 }],
       ['deleteService', { fwmark: 9, family: 'inet' }],
     ]);
-    const undo = Object.fromEntries(steps.map((s) => [`${s.operation} ${s.change.destination?.address ?? ''}`, s.undo.map((u) => [u.operation, u.op[2] ?? u.op[1]])]));
+    const undo = Object.fromEntries(steps.map((s) => [`${operation(s)} ${s.change.destination?.address ?? ''}`, undoOf(s).map((u) => [operation(u), u.destination ?? u.service])]));
     expect(undo['updateService ']).toEqual([['updateService', expect.objectContaining({ scheduler: 'wlc' })]]);
     expect(undo['deleteDestination 203.0.113.3']).toEqual([['addDestination', expect.objectContaining({ address: '203.0.113.3', weight: 2 })]]);
     expect(undo['updateDestination 203.0.113.2']).toEqual([['updateDestination', expect.objectContaining({ weight: 1 })]]);
     expect(undo['addDestination 203.0.113.4']).toEqual([['deleteDestination', expect.objectContaining({ address: '203.0.113.4' })]]);
     expect(undo['addDestination 203.0.113.5']).toEqual([]); // undoing its service's add removes it
-    const readd = steps.find((s) => s.operation === 'deleteService' && 'address' in s.change.service)!.undo;
-    expect(readd.map((u) => u.operation)).toEqual(['addService', 'addDestination']);
-    expect(readd[0]!.op[1]).toMatchObject({ scheduler: 'rr', flags: 1, timeout: 60, netmask: 64 });
+    const readd = undoOf(steps.find((s) => operation(s) === 'deleteService' && 'address' in s.change.service)!);
+    expect(readd.map(operation)).toEqual(['addService', 'addDestination']);
+    expect(readd[0]!.service).toMatchObject({ scheduler: 'rr', flags: 1, timeout: 60, netmask: 64 });
   });
 
   it('leaves destinations alone when a desired service lists none, and services alone without prune', async () => {
     expect(await changesOf([{ protocol: 'tcp', address: '192.0.2.1', port: 80 }])).toEqual([]);
-    expect((await changesOf([{ protocol: 'tcp', address: '192.0.2.1', port: 80, destinations: [] }])).map((s) => s.operation)).toEqual(['deleteDestination', 'deleteDestination']);
+    expect((await changesOf([{ protocol: 'tcp', address: '192.0.2.1', port: 80, destinations: [] }])).map(operation)).toEqual(['deleteDestination', 'deleteDestination']);
   });
 
   it('updates what the kernel holds but the API cannot express, and cannot undo it', async () => {
     const odd = structuredClone(kernel);
     (odd[0]!.destinations[0] as { forwarding: string }).forwarding = '5';
     const steps = plan(await indexCurrent(odd), await checkDesired(kernel), false);
-    expect(steps.map((s) => [s.operation, s.change.destination?.address, s.undo])).toEqual([['updateDestination', '203.0.113.2', []]]);
+    expect(steps.map((s) => [operation(s), s.change.destination?.address, undoOf(s)])).toEqual([['updateDestination', '203.0.113.2', []]]);
   });
 });

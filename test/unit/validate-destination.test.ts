@@ -6,7 +6,6 @@ describe('destination specs', () => {
   it('defaults to NAT, weight 1, no thresholds', () => {
     expect(checkDestinationSpec({ address: '10.2.0.1', port: 8080 }, 'inet')).toEqual({
       raw: { family: 2, address: '10.2.0.1', port: 8080, forwarding: 0, weight: 1, upperThreshold: 0, lowerThreshold: 0, tunnelType: 0, tunnelPort: 0, tunnelFlags: 0 },
-      label: '10.2.0.1:8080',
     });
   });
 

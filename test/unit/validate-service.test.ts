@@ -1,4 +1,5 @@
 // Service keys and specs: what reaches the kernel, and what is refused before.
+import { describeRawService } from '../../lib/describe';
 import { describe, expect, it } from 'vitest';
 import { checkServiceKey, checkServiceSpec } from '../../lib/validate/service';
 
@@ -7,19 +8,18 @@ describe('service keys', () => {
     expect(checkServiceKey({ protocol: 'tcp', address: '10.1.0.1', port: 80 })).toEqual({
       raw: { family: 2, protocol: 6, address: '10.1.0.1', port: 80, fwmark: 0 },
       family: 'inet',
-      label: 'TCP 10.1.0.1:80',
     });
   });
 
   it('infers IPv6 from the address and brackets it in labels', () => {
     const k = checkServiceKey({ protocol: 'sctp', address: '2001:db8::1', port: 443 });
     expect(k.raw).toMatchObject({ family: 10, protocol: 132 });
-    expect(k.label).toBe('SCTP [2001:db8::1]:443');
+    expect(describeRawService(k.raw)).toBe('SCTP [2001:db8::1]:443');
   });
 
   it('defaults fwmark services to IPv4', () => {
     expect(checkServiceKey({ fwmark: 7 }).raw).toEqual({ family: 2, protocol: 0, address: '', port: 0, fwmark: 7 });
-    expect(checkServiceKey({ fwmark: 7, family: 'inet6' }).label).toBe('FWM 7 IPv6');
+    expect(describeRawService(checkServiceKey({ fwmark: 7, family: 'inet6' }).raw)).toBe('FWM 7 IPv6');
   });
 
   it('accepts a whole service read back as a key', () => {
