@@ -49,7 +49,7 @@ const OPERATIONS = Object.keys(BATCH_OP) as BatchOperation[]; // by kind
 
 /** How run() puts the batch on the wire; the defaults are the fastest measured (bench/). */
 export interface BatchRunOptions {
-  /** Requests per datagram (1..65536), each window answered before the next is sent. Default 1024. */
+  /** Requests per datagram (1..4096), each window answered before the next is sent. Default 1024. */
   window?: number;
   /** An ACK for every request instead of only the window's last. Default false. */
   ackEach?: boolean;
@@ -75,7 +75,7 @@ export class IpvsBatchError extends Error {
 }
 
 /** Sends a batch's operation records on a handle; resolves [index, error] for each failure. */
-export type BatchSender = (records: Buffer, wire: BatchWireOptions) => Promise<Array<[number, NativeError]>>;
+export type BatchSender = (records: Buffer[], wire: BatchWireOptions) => Promise<Array<[number, NativeError]>>;
 
 export class Batch {
   readonly #sender: BatchSender;
@@ -191,5 +191,5 @@ export class Batch {
 function checkRunOptions(o: BatchRunOptions): BatchWireOptions {
   const opts = object('options', o);
   knownKeys('options', opts, new Set(['window', 'ackEach']));
-  return { window: optionalInteger('options.window', opts.window, 1, 65536, 1024), ackEach: boolean('options.ackEach', opts.ackEach) };
+  return { window: optionalInteger('options.window', opts.window, 1, 4096, 1024), ackEach: boolean('options.ackEach', opts.ackEach) };
 }

@@ -72,8 +72,8 @@ export interface NativeHandle {
   deleteDestination(key: RawServiceKey, dest: RawDestination): Promise<void>;
   /** Every service record followed by its destination records. */
   snapshot(): Promise<Buffer>;
-  /** Sends the batch operation records (lib/records.ts OpWriter); resolves the failures as [index, error] pairs. */
-  runBatch(records: Buffer, options?: BatchWireOptions): Promise<Array<[number, NativeError]>>;
+  /** Sends the batch operation records (chunks from lib/records.ts OpWriter); resolves the failures as [index, error] pairs. */
+  runBatch(records: Buffer[], options?: BatchWireOptions): Promise<Array<[number, NativeError]>>;
   info(): Promise<RawInfo>;
   timeouts(): Promise<RawTimeouts>;
   setTimeouts(t: RawTimeouts): Promise<void>;
@@ -119,7 +119,7 @@ export interface NativeBinding {
   testing: {
     encodeRequest(op: string, ...args: unknown[]): Buffer;
     decodeReply(kind: string, datagrams: Buffer[], seq: number, portId: number, serviceFamily?: number): unknown;
-    encodeBatch(records: Buffer): Buffer[];
+    encodeBatch(records: Buffer[]): Buffer[];
   };
 }
 

@@ -158,11 +158,18 @@ const OP_HEADER_LEN = 8;
 const OP_SERVICE_LEN = 112; // a service record without its stats
 const OP_DESTINATION_LEN = 88; // a destination record without its stats
 
-/** Writes batch operation records (u32 kind, u32 0, service part, destination part?). */
+/** Records go into chunks of this size, never copied as the batch grows. */
+const CHUNK_LEN = 256 * 1024;
+
+/**
+ * Writes batch operation records (u32 kind, u32 0, service part, destination
+ * part?) into chunks; a record never spans two.
+ */
 export class OpWriter {
-  #buf = Buffer.alloc(16 * 1024);
-  #u16 = new Uint16Array(this.#buf.buffer, this.#buf.byteOffset, this.#buf.length >>> 1);
-  #u32 = new Uint32Array(this.#buf.buffer, this.#buf.byteOffset, this.#buf.length >>> 2);
+  #chunks: Buffer[] = [];
+  #buf = Buffer.alloc(0);
+  #u16 = new Uint16Array(0);
+  #u32 = new Uint32Array(0);
   #off = 0;
 
   /** A service operation: the service's settings, or only its key for deletes. */
@@ -190,13 +197,13 @@ export class OpWriter {
     this.#u32[w + 6] = d.lowerThreshold ?? 0;
   }
 
-  /** The records written so far (a view: write nothing more). */
-  finish(): Buffer {
-    return this.#buf.subarray(0, this.#off);
+  /** The chunks written so far (views: write nothing more). */
+  finish(): Buffer[] {
+    return this.#off ? [...this.#chunks, this.#buf.subarray(0, this.#off)] : this.#chunks;
   }
 
   #header(kind: number, len: number): void {
-    if (this.#off + len > this.#buf.length) this.#grow(this.#off + len);
+    if (this.#off + len > this.#buf.length) this.#next();
     this.#u32[this.#off >>> 2] = kind;
     this.#u32[(this.#off >>> 2) + 1] = 0;
     this.#off += OP_HEADER_LEN;
@@ -226,11 +233,14 @@ export class OpWriter {
     this.#buf[o + 29] = full ? this.#ascii(s.pe!, o + 96, 16) : 0;
   }
 
-  #grow(min: number): void {
-    const next = Buffer.allocUnsafeSlow(Math.max(min, this.#buf.length * 2)); // each record is zeroed as written
-    this.#buf.copy(next, 0, 0, this.#off);
+  #next(): void {
+    if (this.#off) this.#chunks.push(this.#buf.subarray(0, this.#off));
+    // Not zeroed: every field C++ reads is written.
+    const next = Buffer.allocUnsafeSlow(CHUNK_LEN);
     this.#buf = next;
     this.#u16 = new Uint16Array(next.buffer, next.byteOffset, next.length >>> 1);
     this.#u32 = new Uint32Array(next.buffer, next.byteOffset, next.length >>> 2);
+    this.#off = 0;
   }
+
 }

@@ -12,9 +12,13 @@ export class Turns {
   #since = performance.now();
   #n = 0;
 
-  /** Call once per item; resolves at once unless the slice is used up (checked every 32 items). */
+  /**
+   * Call once per item: a promise when the slice is used up, else undefined
+   * (await it only then). The clock is read every 64 items: reading it is a
+   * syscall on some systems.
+   */
   maybe(): Promise<void> | undefined {
-    if ((++this.#n & 31) !== 0 || performance.now() - this.#since < SLICE_MS) return undefined;
+    if ((++this.#n & 63) !== 0 || performance.now() - this.#since < SLICE_MS) return undefined;
     return this.now();
   }
 

@@ -15,18 +15,13 @@ export interface WatchOptions {
   interval?: number;
 }
 
-/** Counters gained in the interval and the rates they give (per second). */
-export interface StatsDelta {
-  connections: bigint;
-  inPackets: bigint;
-  outPackets: bigint;
-  inBytes: bigint;
-  outBytes: bigint;
-  cps: number;
-  inPps: number;
-  outPps: number;
-  inBps: number;
-  outBps: number;
+/**
+ * What a sample adds to a service's or destination's Stats: the counters
+ * gained in the interval (bigint) and the per-second rates they give, which
+ * unlike the kernel's own estimates (Stats' rates, over about 2 s) cover
+ * exactly the interval.
+ */
+export interface StatsDelta extends Stats {
   /** The counters went down (zero(), or the object was re-created): the delta counts from 0. */
   reset: boolean;
 }
@@ -120,7 +115,7 @@ export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
       const time = Date.now();
       const services = await this.#snapshot();
       if (this.#closed) return;
-      this.#publish(this.#sample(time, services, await indexCurrent(services)));
+      this.#publish(await this.#sample(time, services, await indexCurrent(services)));
     } catch (e) {
       if (this.#closed) return;
       this.#failure = e;
@@ -132,7 +127,7 @@ export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
     if (!this.#closed) this.#timer = setTimeout(() => void this.#tick(), this.#interval);
   }
 
-  #sample(time: number, services: SnapshotService[], index: TableIndex): WatchSample {
+  async #sample(time: number, services: SnapshotService[], index: TableIndex): Promise<WatchSample> {
     const prev = this.#previous;
     const seconds = prev ? (time - prev.time) / 1000 : 0;
     const stats = new Map<string, Stats>();
@@ -148,7 +143,7 @@ export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
         if (b) d.delta = delta(d.stats, b, seconds);
       }
     }
-    const changes = prev ? plan(prev.index, index, true).map((p) => p.change) : [];
+    const changes = prev ? (await plan(prev.index, index, true)).map((p) => p.change) : [];
     this.#previous = { time, index, stats };
     return { time, interval: seconds, services: services as WatchedService[], changes };
   }

@@ -7,6 +7,7 @@ import type { Batch } from '../batch';
 import type { IpvsError } from '../errors';
 import { invalidType } from '../errors';
 import type { SnapshotService } from '../types';
+import { Turns } from '../turns';
 import { boolean, knownKeys, object } from '../validate/primitives';
 import { checkDesired, indexCurrent, plan, undo, type RawStep, type TableChange } from './plan';
 
@@ -62,7 +63,7 @@ export async function applyTable(deps: ApplyDeps, desired: unknown, options: unk
   if (desired === undefined) throw invalidType('desired', 'an array of services', desired);
   const want = await checkDesired(desired); // argument errors before anything is read or sent
   const have = await indexCurrent(await deps.snapshot());
-  const steps = plan(have, want, opts.prune);
+  const steps = await plan(have, want, opts.prune);
   if (opts.dryRun || steps.length === 0) return steps.map((s) => s.change);
 
   const failed = await send(deps.batch(), steps);
@@ -78,7 +79,12 @@ export async function applyTable(deps: ApplyDeps, desired: unknown, options: unk
   throw new IpvsApplyError(failures, { complete: undoFailures.length === 0, undone: done.map((s) => s.change), failures: undoFailures });
 }
 
-function send(batch: Batch, steps: RawStep[]): Promise<Array<[number, IpvsError]>> {
-  for (const s of steps) batch.push(s.kind, s.service, s.destination);
+async function send(batch: Batch, steps: RawStep[]): Promise<Array<[number, IpvsError]>> {
+  const turns = new Turns();
+  for (const s of steps) {
+    batch.push(s.kind, s.service, s.destination);
+    const turn = turns.maybe();
+    if (turn) await turn;
+  }
   return batch.failures();
 }

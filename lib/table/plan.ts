@@ -118,7 +118,8 @@ export async function indexCurrent(snapshot: SnapshotService[]): Promise<Map<str
  * removed, changed (in place: weights are never deleted and re-added), added;
  * with prune, services not desired last.
  */
-export function plan(current: Map<string, Side>, desired: Map<string, Side>, prune: boolean): PlannedChange[] {
+export async function plan(current: Map<string, Side>, desired: Map<string, Side>, prune: boolean): Promise<PlannedChange[]> {
+  const turns = new Turns();
   const addServices: PlannedChange[] = [];
   const updateServices: PlannedChange[] = [];
   const deleteDests: PlannedChange[] = [];
@@ -133,6 +134,8 @@ export function plan(current: Map<string, Side>, desired: Map<string, Side>, pru
     if (!have) {
       addServices.push({ kind: BATCH_OP.addService, service: svc, change: { action: 'add', service: key } });
       for (const d of want.destinations?.values() ?? []) addDests.push(destinationStep(BATCH_OP.addDestination, 'add', svc, key, d!));
+      const turn = turns.maybe();
+      if (turn) await turn;
       continue;
     }
     if (!have.raw || serviceSettings(have.raw) !== serviceSettings(svc)) {
@@ -149,6 +152,8 @@ export function plan(current: Map<string, Side>, desired: Map<string, Side>, pru
     for (const [did, old] of have.destinations!) {
       if (!want.destinations.has(did)) deleteDests.push(destinationStep(BATCH_OP.deleteDestination, 'delete', have.key, key, old!, old));
     }
+    const turn = turns.maybe();
+    if (turn) await turn;
   }
   if (prune) {
     for (const [id, have] of current) {

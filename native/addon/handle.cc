@@ -187,7 +187,7 @@ Napi::Value Handle::Snapshot(const Napi::CallbackInfo& info) {
 
 Napi::Value Handle::RunBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!info[0].IsBuffer()) throw Napi::TypeError::New(env, "ipvs native: runBatch(records, options) takes a Buffer");
+  if (!info[0].IsArray()) throw Napi::TypeError::New(env, "ipvs native: runBatch(records, options) takes an array of Buffers");
   nl::BatchOptions options;
   if (info[1].IsObject()) {
     Napi::Object o = info[1].As<Napi::Object>();
@@ -197,14 +197,13 @@ Napi::Value Handle::RunBatch(const Napi::CallbackInfo& info) {
   }
   // The worker reads the records in place; the reference keeps them alive
   // (and is dropped on the main thread, with the operation).
-  const Napi::Buffer<uint8_t> records = info[0].As<Napi::Buffer<uint8_t>>();
-  auto keep = std::make_shared<Napi::ObjectReference>(Napi::Persistent(records.As<Napi::Object>()));
-  const uint8_t* data = records.Data();
-  const size_t len = records.Length();
+  const Napi::Array array = info[0].As<Napi::Array>();
+  std::vector<RecordChunk> chunks = RecordChunks(array);
+  auto keep = std::make_shared<Napi::ObjectReference>(Napi::Persistent(array.As<Napi::Object>()));
   return Start<std::vector<nl::BatchOutcome>>(
       info, "ipvs.runBatch",
-      [keep, data, len, options](ipvs::Client& c) {
-        BatchRecords records(data, len);
+      [keep, chunks, options](ipvs::Client& c) {
+        BatchRecords records(chunks);
         return c.ExecuteBatch(records.count(), [&records] { return records.Next(); }, options);
       },
       BatchFailures);

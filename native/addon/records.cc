@@ -176,11 +176,19 @@ nl::GenlRequest DecodeOp(const uint8_t* data, size_t len, size_t& off) {
 
 }  // namespace
 
-BatchRecords::BatchRecords(const uint8_t* data, size_t len) : data_(data), len_(len) {
-  for (size_t off = 0; off < len; ++count_) DecodeOp(data, len, off);
+BatchRecords::BatchRecords(std::vector<RecordChunk> chunks) : chunks_(std::move(chunks)) {
+  for (const RecordChunk& c : chunks_) {
+    for (size_t off = 0; off < c.len; ++count_) DecodeOp(c.data, c.len, off);
+  }
 }
 
-nl::GenlRequest BatchRecords::Next() { return DecodeOp(data_, len_, off_); }
+nl::GenlRequest BatchRecords::Next() {
+  while (off_ >= chunks_[chunk_].len) {
+    ++chunk_;
+    off_ = 0;
+  }
+  return DecodeOp(chunks_[chunk_].data, chunks_[chunk_].len, off_);
+}
 
 std::vector<uint8_t> EncodeServiceRecords(const std::vector<ipvs::ServiceEntry>& entries) {
   size_t len = 0;
@@ -202,6 +210,17 @@ std::vector<uint8_t> EncodeDestinationRecords(const std::vector<ipvs::Destinatio
   std::vector<uint8_t> out(dests.size() * kDestinationRecordLen, 0);
   for (size_t i = 0; i < dests.size(); ++i) PutDestination(out.data() + i * kDestinationRecordLen, dests[i]);
   return out;
+}
+
+std::vector<RecordChunk> RecordChunks(const Napi::Array& buffers) {
+  std::vector<RecordChunk> chunks;
+  for (uint32_t i = 0; i < buffers.Length(); ++i) {
+    const Napi::Value v = buffers.Get(i);
+    if (!v.IsBuffer()) throw Napi::TypeError::New(buffers.Env(), "ipvs native: batch records must be Buffers");
+    const Napi::Buffer<uint8_t> b = v.As<Napi::Buffer<uint8_t>>();
+    chunks.push_back({b.Data(), b.Length()});
+  }
+  return chunks;
 }
 
 Napi::Buffer<uint8_t> ToBuffer(Napi::Env env, std::vector<uint8_t>& bytes) {

@@ -42,22 +42,31 @@ constexpr size_t kDestinationRecordLen = 168;
 std::vector<uint8_t> EncodeServiceRecords(const std::vector<ipvs::ServiceEntry>& entries);
 std::vector<uint8_t> EncodeDestinationRecords(const std::vector<ipvs::Destination>& dests);
 
+// One chunk of operation records (records never span two).
+struct RecordChunk {
+  const uint8_t* data;
+  size_t len;
+};
+
 // The requests of a batch, from its operation records, one at a time.
 class BatchRecords {
  public:
   // Checks every record first (all or nothing): throws nl::Error (EINVAL)
   // on one lib/ never writes (bad family, address, name or kind).
-  BatchRecords(const uint8_t* data, size_t len);
+  explicit BatchRecords(std::vector<RecordChunk> chunks);
   size_t count() const { return count_; }
   // The next request, in order.
   nl::GenlRequest Next();
 
  private:
-  const uint8_t* data_;
-  size_t len_;
+  std::vector<RecordChunk> chunks_;
+  size_t chunk_ = 0;
   size_t off_ = 0;
   size_t count_ = 0;
 };
+
+// The chunks of a JS array of Buffers (which must outlive their use).
+std::vector<RecordChunk> RecordChunks(const Napi::Array& buffers);
 
 // Hands the bytes to JS without copying them.
 Napi::Buffer<uint8_t> ToBuffer(Napi::Env env, std::vector<uint8_t>& bytes);

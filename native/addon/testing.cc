@@ -78,9 +78,8 @@ Napi::Value EncodeRequest(const Napi::CallbackInfo& info) {
 
 Napi::Value EncodeBatch(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  Napi::Buffer<uint8_t> records = info[0].As<Napi::Buffer<uint8_t>>();
   try {
-    BatchRecords requests(records.Data(), records.Length());
+    BatchRecords requests(RecordChunks(info[0].As<Napi::Array>()));
     Napi::Array out = Napi::Array::New(env, requests.count());
     for (size_t i = 0; i < requests.count(); ++i) {
       nl::GenlRequest r = requests.Next();

@@ -8,7 +8,7 @@ namespace addon {
 
 // encodeRequest(op, ...args) -> Buffer (family id 0, seq 1, port id 0)
 Napi::Value EncodeRequest(const Napi::CallbackInfo& info);
-// encodeBatch(records: Buffer) -> Buffer[]: the requests runBatch would send
+// encodeBatch(records: Buffer[]) -> Buffer[]: the requests runBatch would send
 Napi::Value EncodeBatch(const Napi::CallbackInfo& info);
 // decodeReply(kind, datagrams: Buffer[], seq, portId, serviceFamily?) -> decoded value
 Napi::Value DecodeReply(const Napi::CallbackInfo& info);

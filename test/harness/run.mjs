@@ -5,6 +5,7 @@
 //   node test/harness/run.mjs test                     unit suite on the host, then the kernel
 //                                                      suite; ends with "N passed, N failed, N skipped"
 //   node test/harness/run.mjs demo                     examples/demo.ts in the kernel
+//   node test/harness/run.mjs bench [args...]          bench/scale.ts in the kernel (npm run bench)
 //   node test/harness/run.mjs exec -- <cmd> [args...]  any command in the kernel
 //
 // Env: IPVS_TEST_KERNEL=uml|netns (force where), IPVS_TEST_KERNEL_SOURCE=auto|archive|fallback,
@@ -13,7 +14,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './kernel.mjs';
-import { HarnessError, killAll, log, makeTempDir, removeTempDir, run } from './proc.mjs';
+import { HarnessError, killAll, log, makeTempDir, removeTempDir, run, runQuiet } from './proc.mjs';
 import { countSuite, reporterArgs } from './summary.mjs';
 import { runInKernel } from './target.mjs';
 
@@ -22,6 +23,7 @@ const VITEST = 'node_modules/vitest/vitest.mjs';
 const KERNEL_SUITE = [NODE, VITEST, 'run', '--config', 'test/kernel/vitest.config.ts'];
 const UNIT_SUITE = [NODE, VITEST, 'run', '--config', 'test/unit/vitest.config.ts'];
 const DEMO = [NODE, 'node_modules/tsx/dist/cli.mjs', 'examples/demo.ts'];
+const BENCH = [NODE, 'node_modules/tsx/dist/cli.mjs', 'bench/scale.ts'];
 // The alternative build (npm run build:cmake); when present it must pass the same suites.
 const CMAKE_ADDON = 'build-cmake/Release/ipvs.node';
 
@@ -29,7 +31,7 @@ const CMAKE_ADDON = 'build-cmake/Release/ipvs.node';
 process.env.PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/local/sbin:/usr/sbin:/sbin`;
 
 function usage() {
-  console.error('usage: run.mjs kernel [vitest args...] | test | demo | exec -- <cmd> [args...]');
+  console.error('usage: run.mjs kernel [vitest args...] | test | demo | bench [args...] | exec -- <cmd> [args...]');
   return 2;
 }
 
@@ -39,6 +41,12 @@ async function main([mode, ...rest]) {
       return runInKernel([...KERNEL_SUITE, ...rest]);
     case 'demo':
       return runInKernel(DEMO);
+    case 'bench': {
+      // The raw-netlink lower bound, built on the host (the kernel runs over its files).
+      const raw = join(makeTempDir('ipvs-bench-'), 'ipvs-raw');
+      runQuiet('cc', ['-O2', '-Wall', '-Wextra', '-o', raw, 'bench/raw/ipvs-raw.c'], { cwd: PROJECT_ROOT });
+      return runInKernel([...BENCH, raw, ...rest]);
+    }
     case 'exec': {
       const argv = rest[0] === '--' ? rest.slice(1) : rest;
       return argv.length ? runInKernel(argv) : usage();

@@ -2,6 +2,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { Ipvs, type Connection } from '../../lib/index';
+import { natTopology, type NatTopology } from '../harness/topology';
 
 /** Runs the real ipvsadm; throws with its stderr on failure. */
 export function ipvsadm(...args: string[]): string {
@@ -29,6 +30,20 @@ export function useIpvs(): { readonly ipvs: Ipvs } {
     ipvsadm('-C');
   });
   afterAll(() => box.ipvs?.close());
+  return box;
+}
+
+/** A NAT topology (client, director, real servers) and a handle for the file. */
+export function useNatTopology(): { readonly t: NatTopology; readonly ipvs: Ipvs } {
+  const box = {} as { t: NatTopology; ipvs: Ipvs };
+  beforeAll(async () => {
+    box.t = await natTopology();
+    box.ipvs = await Ipvs.open();
+  });
+  afterAll(async () => {
+    box.ipvs?.close();
+    await box.t?.teardown();
+  });
   return box;
 }
 

@@ -1,23 +1,14 @@
 // Real HTTP traffic through a NAT service made with ipvs, across network
 // namespaces inside the test kernel: round robin observed, and 64-bit stats
 // that become non-zero and agree with ipvsadm's exact counters.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { Ipvs, type Stats } from '../../lib/index';
-import { natTopology, type NatTopology } from '../harness/topology';
-import { ipvsadm, until } from './helpers';
+import { expect, it } from 'vitest';
+import type { Stats } from '../../lib/index';
+import { ipvsadm, until, useNatTopology } from './helpers';
 
-let t: NatTopology;
-let ipvs: Ipvs;
-beforeAll(async () => {
-  t = await natTopology();
-  ipvs = await Ipvs.open();
-});
-afterAll(async () => {
-  ipvs?.close();
-  await t?.teardown();
-});
+const ctx = useNatTopology();
 
 it('balances round robin over NAT and counts it (IPv4)', async () => {
+  const { t, ipvs } = ctx;
   const key = { protocol: 'tcp', address: t.vip.v4, port: 80 } as const;
   await ipvs.addService({ ...key, scheduler: 'rr' });
   for (const s of t.servers) await ipvs.addDestination(key, { address: s.v4, port: s.port, forwarding: 'masq' });
@@ -49,6 +40,7 @@ it('balances round robin over NAT and counts it (IPv4)', async () => {
 });
 
 it('balances over IPv6 and zero() clears everything', async () => {
+  const { t, ipvs } = ctx;
   const key = { protocol: 'tcp', address: t.vip.v6, port: 80 } as const;
   await ipvs.addService({ ...key, scheduler: 'rr' });
   for (const s of t.servers) await ipvs.addDestination(key, { address: s.v6, port: s.port });

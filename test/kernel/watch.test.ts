@@ -1,22 +1,13 @@
 // watch(): periodic samples with counter deltas from real traffic through a
 // NAT service, change events in order, and timers that stop on close.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Ipvs, type TableChange, type WatchSample } from '../../lib/index';
-import { natTopology, type NatTopology } from '../harness/topology';
-import { ipvsadm, until } from './helpers';
+import { ipvsadm, until, useNatTopology } from './helpers';
 
-let t: NatTopology;
-let ipvs: Ipvs;
-beforeAll(async () => {
-  t = await natTopology();
-  ipvs = await Ipvs.open();
-});
-afterAll(async () => {
-  ipvs?.close();
-  await t?.teardown();
-});
+const ctx = useNatTopology();
 
 it('reports added, changed and removed objects, and the traffic of each interval', async () => {
+  const { t, ipvs } = ctx;
   ipvsadm('-C');
   const key = { protocol: 'tcp', address: t.vip.v4, port: 80 } as const;
   const watch = ipvs.watch({ interval: 200 });
@@ -82,6 +73,7 @@ it('reports added, changed and removed objects, and the traffic of each interval
 });
 
 it('close() stops the timer, ends iterators, and errors reach the iterator and listeners', async () => {
+  const { ipvs } = ctx;
   const watch = ipvs.watch({ interval: 100 });
   const seen: WatchSample[] = [];
   watch.on('sample', (s: WatchSample) => seen.push(s));

@@ -39,17 +39,18 @@ describe('batch records', () => {
     expect(got.map((b) => b.toString('hex'))).toEqual(expected.map((b) => b.toString('hex')));
   });
 
-  it('grows past its first buffer', () => {
+  it('fills chunk after chunk, no record across two', () => {
     const w = new OpWriter();
-    for (let i = 0; i < 1000; i++) w.destination(BATCH_OP.addDestination, key(v4), { ...masq, port: i });
+    for (let i = 0; i < 3000; i++) w.destination(BATCH_OP.addDestination, key(v4), { ...masq, port: i });
+    expect(w.finish().length).toBeGreaterThan(1);
     const got = encodeBatch(w.finish());
-    expect(got).toHaveLength(1000);
-    expect(got[999]!.equals(encodeRequest('addDestination', key(v4), { ...masq, port: 999 }))).toBe(true);
+    expect(got).toHaveLength(3000);
+    for (const i of [0, 1259, 1260, 2999]) expect(got[i]!.equals(encodeRequest('addDestination', key(v4), { ...masq, port: i }))).toBe(true);
   });
 
   it('refuses records lib/ never writes', () => {
-    const fail = (b: Buffer) => { try { encodeBatch(b); } catch (e) { return e; } throw new Error('accepted'); };
-    const one = () => { const w = new OpWriter(); w.service(BATCH_OP.addService, v4); return Buffer.from(w.finish()); };
+    const fail = (b: Buffer) => { try { encodeBatch([b]); } catch (e) { return e; } throw new Error('accepted'); };
+    const one = () => { const w = new OpWriter(); w.service(BATCH_OP.addService, v4); return Buffer.from(w.finish()[0]!); };
     const bad = one(); bad.writeUInt16LE(3, 8); // family
     expect(fail(bad)).toMatchObject({ origin: 'protocol', message: expect.stringMatching(/family 3/) });
     const addr = one(); addr.write('192.0.2.x', 8 + 32, 'latin1');

@@ -16,7 +16,7 @@ const kernel: SnapshotService[] = [
   { protocol: 'tcp', address: '2001:db8::1', port: 80, family: 'inet6', scheduler: 'rr', persistence: { timeout: 60, netmask: 64 }, flags, stats, destinations: [dest('2001:db8:1::2')] },
   { fwmark: 9, family: 'inet', scheduler: 'wlc', flags, stats, destinations: [] },
 ];
-const changesOf = async (desired: DesiredService[], prune = false) => plan(await indexCurrent(kernel), await checkDesired(desired), prune);
+const changesOf = async (desired: DesiredService[], prune = false) => await plan(await indexCurrent(kernel), await checkDesired(desired), prune);
 
 describe('plan()', () => {
   it('is empty for the table itself, with any spelling of its addresses', async () => {
@@ -63,7 +63,7 @@ describe('plan()', () => {
   it('updates what the kernel holds but the API cannot express, and cannot undo it', async () => {
     const odd = structuredClone(kernel);
     (odd[0]!.destinations[0] as { forwarding: string }).forwarding = '5';
-    const steps = plan(await indexCurrent(odd), await checkDesired(kernel), false);
+    const steps = await plan(await indexCurrent(odd), await checkDesired(kernel), false);
     expect(steps.map((s) => [operation(s), s.change.destination?.address, undoOf(s)])).toEqual([['updateDestination', '203.0.113.2', []]]);
   });
 });
