@@ -11,10 +11,9 @@ import { closedError, IpvsError, toIpvsError, unavailableError, type ErrorTarget
 import { toDaemon, toInfo } from './convert';
 import { native, type NativeHandle } from './native';
 import { parseConnections } from './proc/connections';
-import { readDestinations, readServices, RecordReader } from './records';
+import { readDestinations, readServices, readSnapshot } from './records';
 import { applyTable, type ApplyOptions } from './table/apply';
 import type { TableChange } from './table/plan';
-import { Turns } from './turns';
 import { checkWatchOptions, Watch, type WatchOptions } from './watch';
 import { readAll, readLines } from './proc/read';
 import { parseGlobalStats, parsePerCpuStats } from './proc/stats';
@@ -186,19 +185,12 @@ export class Ipvs {
    * for (const svc of await ipvs.snapshot()) console.log(svc.address, svc.destinations.length);
    */
   async snapshot(): Promise<SnapshotService[]> {
-    const reader = new RecordReader(await this.#call('snapshot', {}, (h) => h.snapshot()));
-    const out: SnapshotService[] = [];
-    const turns = new Turns();
-    while (!reader.done) {
-      const { service, destinations: count } = reader.service();
-      const destinations = new Array<Destination>(count);
-      for (let i = 0; i < count; i++) destinations[i] = reader.destination();
-      (service as SnapshotService).destinations = destinations;
-      out.push(service as SnapshotService);
-      const turn = turns.maybe();
-      if (turn) await turn;
-    }
-    return out;
+    return readSnapshot(await this.#snapshotRecords());
+  }
+
+  /** The snapshot as the addon's records (apply() and watch() read them raw too). */
+  #snapshotRecords(): Promise<Buffer> {
+    return this.#call('snapshot', {}, (h) => h.snapshot());
   }
 
   /**
@@ -233,7 +225,7 @@ export class Ipvs {
    * // [{ action: 'add', service: { protocol: 'tcp', address: '10.1.0.1', port: 80 } }, ...]
    */
   async apply(desired: DesiredService[], options?: ApplyOptions): Promise<TableChange[]> {
-    return applyTable({ snapshot: () => this.snapshot(), batch: () => this.batch() }, desired, options);
+    return applyTable({ records: () => this.#snapshotRecords(), batch: () => this.batch() }, desired, options);
   }
 
   /**
@@ -250,7 +242,7 @@ export class Ipvs {
   watch(options?: WatchOptions): Watch {
     const interval = checkWatchOptions(options);
     if (!this.#handle) throw closedError('watch');
-    return new Watch(() => this.snapshot(), interval);
+    return new Watch(() => this.#snapshotRecords(), interval);
   }
 
   /** IPVS version and connection table size. */

@@ -9,10 +9,13 @@
  */
 import { FORWARDING, nameOf, PROTOCOL, SVC_FLAG, TUNNEL_CHECKSUM, TUNNEL_TYPE } from './constants';
 import type { RawDestination, RawService, RawServiceKey } from './native';
-import type { Destination, Family, Service, Stats } from './types';
+import { Turns } from './turns';
+import type { Destination, Family, Service, SnapshotService, Stats } from './types';
 import { netmaskFromRaw } from './validate/address';
 
 const SERVICE_LEN = 192;
+/** BigInts of small counter values, made once (BigInts are heap objects). */
+const SMALL: bigint[] = new Array<bigint>(4096);
 const DESTINATION_LEN = 168;
 
 export function familyOf(af: number): Family {
@@ -33,6 +36,7 @@ export class RecordReader {
   readonly #u32: Uint32Array;
   readonly #u64: BigUint64Array;
   #off = 0;
+  readonly #addresses = new Map<string, string>();
 
   constructor(buf: Buffer) {
     // The addon's buffers are 8-byte aligned; a copy makes any other one so.
@@ -49,46 +53,84 @@ export class RecordReader {
 
   /** The next record, a service; `destinations` is how many destination records follow it. */
   service(): { service: Service; destinations: number } {
-    const o = this.#off;
-    if (o + SERVICE_LEN > this.#buf.length) throw new Error('service record truncated');
-    this.#off += SERVICE_LEN;
+    const o = this.#take(SERVICE_LEN, 'service');
     const h = o >>> 1, w = o >>> 2;
     const family = familyOf(this.#u16[h]!);
     const raw = this.#u32[w + 3]!;
     const fwmark = this.#u32[w + 2]!;
-    const state = {
-      family,
-      scheduler: intern(this.#text(o + 80, o + 80 + this.#buf[o + 28]!)),
-      ...(raw & SVC_FLAG.persistent ? { persistence: { timeout: this.#u32[w + 4]!, netmask: netmaskFromRaw(this.#u32[w + 5]!, family) } } : {}),
-      flags: {
-        onePacket: (raw & SVC_FLAG.onePacket) !== 0,
-        schedFlag1: (raw & SVC_FLAG.schedFlag1) !== 0,
-        schedFlag2: (raw & SVC_FLAG.schedFlag2) !== 0,
-        schedFlag3: (raw & SVC_FLAG.schedFlag3) !== 0,
-      },
-      ...(this.#buf[o + 29] ? { pe: intern(this.#text(o + 96, o + 96 + this.#buf[o + 29]!)) } : {}),
-      stats: this.#stats(o + 112),
+    const scheduler = this.#name(o + 80, this.#buf[o + 28]!);
+    const flags = {
+      onePacket: (raw & SVC_FLAG.onePacket) !== 0,
+      schedFlag1: (raw & SVC_FLAG.schedFlag1) !== 0,
+      schedFlag2: (raw & SVC_FLAG.schedFlag2) !== 0,
+      schedFlag3: (raw & SVC_FLAG.schedFlag3) !== 0,
     };
-    const destinations = this.#u32[w + 6]!;
-    if (fwmark) return { service: { fwmark, ...state }, destinations };
-    // The kernel does not validate protocols: show unknown numbers rather than lie.
-    const proto = this.#u16[h + 1]!;
-    const protocol = proto === 6 ? 'tcp' : nameOf(PROTOCOL, proto) ?? (String(proto) as 'tcp');
-    const address = this.#text(o + 32, o + 32 + this.#u16[h + 3]!);
-    return { service: { protocol, address, port: this.#u16[h + 2]!, ...state }, destinations };
+    // Literals in the public key order, not spreads: this runs for every service of a snapshot.
+    let service: Service;
+    if (fwmark) service = { fwmark, family, scheduler } as Service;
+    else {
+      // The kernel does not validate protocols: show unknown numbers rather than lie.
+      const proto = this.#u16[h + 1]!;
+      const protocol = proto === 6 ? 'tcp' : nameOf(PROTOCOL, proto) ?? (String(proto) as 'tcp');
+      service = { protocol, address: this.#text(o + 32, o + 32 + this.#u16[h + 3]!), port: this.#u16[h + 2]!, family, scheduler } as Service;
+    }
+    if (raw & SVC_FLAG.persistent) service.persistence = { timeout: this.#u32[w + 4]!, netmask: netmaskFromRaw(this.#u32[w + 5]!, family) };
+    service.flags = flags;
+    if (this.#buf[o + 29]) service.pe = this.#name(o + 96, this.#buf[o + 29]!);
+    service.stats = this.#stats(o + 112);
+    return { service, destinations: this.#u32[w + 6]! };
+  }
+
+  /** The next record, a service, as the kernel's raw values (apply() and watch() compare these). */
+  rawService(): { service: RawService; destinations: number } {
+    const o = this.#take(SERVICE_LEN, 'service');
+    const h = o >>> 1, w = o >>> 2;
+    const fwmark = this.#u32[w + 2]!;
+    return {
+      service: {
+        family: this.#u16[h]!,
+        protocol: this.#u16[h + 1]!,
+        address: fwmark ? '' : this.#text(o + 32, o + 32 + this.#u16[h + 3]!),
+        port: this.#u16[h + 2]!,
+        fwmark,
+        scheduler: this.#name(o + 80, this.#buf[o + 28]!),
+        pe: this.#buf[o + 29] ? this.#name(o + 96, this.#buf[o + 29]!) : '',
+        // Without IP_VS_SVC_F_HASHED (0x2), which the kernel sets on every service it holds.
+        flags: this.#u32[w + 3]! & ~0x2,
+        timeout: this.#u32[w + 4]!,
+        netmask: this.#u32[w + 5]!,
+      },
+      destinations: this.#u32[w + 6]!,
+    };
+  }
+
+  /** The next record, a destination, as the kernel's raw values. */
+  rawDestination(): RawDestination {
+    const o = this.#take(DESTINATION_LEN, 'destination');
+    const h = o >>> 1, w = o >>> 2;
+    return {
+      family: this.#u16[h]!,
+      address: this.#address(o + 40, this.#u16[h + 2]!),
+      port: this.#u16[h + 1]!,
+      forwarding: this.#u32[w + 3]!,
+      weight: this.#u32[w + 4]!,
+      upperThreshold: this.#u32[w + 5]!,
+      lowerThreshold: this.#u32[w + 6]!,
+      tunnelType: this.#buf[o + 6]!,
+      tunnelPort: this.#u16[h + 4]!,
+      tunnelFlags: this.#u16[h + 5]!,
+    };
   }
 
   /** The next record, a destination. */
   destination(): Destination {
-    const o = this.#off;
-    if (o + DESTINATION_LEN > this.#buf.length) throw new Error('destination record truncated');
-    this.#off += DESTINATION_LEN;
+    const o = this.#take(DESTINATION_LEN, 'destination');
     const h = o >>> 1, w = o >>> 2;
     const fwd = this.#u32[w + 3]!;
     // Kernel values no client should set (4..7) show as their number, as protocols do.
     const forwarding = fwd === 0 ? 'masq' : nameOf(FORWARDING, fwd) ?? (String(fwd) as 'masq');
     const d: Destination = {
-      address: this.#text(o + 40, o + 40 + this.#u16[h + 2]!),
+      address: this.#address(o + 40, this.#u16[h + 2]!),
       port: this.#u16[h + 1]!,
       family: familyOf(this.#u16[h]!),
       forwarding,
@@ -112,19 +154,46 @@ export class RecordReader {
     return { ...settings, tunnel, activeConnections, inactiveConnections, persistentConnections, stats };
   }
 
+  #take(len: number, what: string): number {
+    const o = this.#off;
+    if (o + len > this.#buf.length) throw new Error(`${what} record truncated`);
+    this.#off += len;
+    return o;
+  }
+
   #text(start: number, end: number): string {
     return this.#buf.toString('latin1', start, end);
   }
 
+  #name(start: number, len: number): string {
+    return intern(this.#text(start, start + len));
+  }
+
+  /** Real servers repeat across services: one string each (the text read is garbage at once). */
+  #address(start: number, len: number): string {
+    const text = this.#text(start, start + len);
+    let v = this.#addresses.get(text);
+    if (v === undefined && this.#addresses.size < 65536) this.#addresses.set(text, (v = text));
+    return v ?? text;
+  }
+
+  /** A counter: small ones (idle objects) from a cache rather than a new BigInt each. */
+  #counter(q: number): bigint {
+    const w = q << 1;
+    const lo = this.#u32[w]!;
+    if (this.#u32[w + 1] === 0 && lo < SMALL.length) return (SMALL[lo] ??= BigInt(lo));
+    return this.#u64[q]!;
+  }
+
   #stats(o: number): Stats {
-    const q = o >>> 3, u = this.#u64, w = o >>> 2, u32 = this.#u32;
+    const q = o >>> 3, w = o >>> 2, u32 = this.#u32;
     // Rates fit a double exactly far beyond any link speed.
     return {
-      connections: u[q]!,
-      inPackets: u[q + 1]!,
-      outPackets: u[q + 2]!,
-      inBytes: u[q + 3]!,
-      outBytes: u[q + 4]!,
+      connections: this.#counter(q),
+      inPackets: this.#counter(q + 1),
+      outPackets: this.#counter(q + 2),
+      inBytes: this.#counter(q + 3),
+      outBytes: this.#counter(q + 4),
       cps: u32[w + 10]! + u32[w + 11]! * 4294967296,
       inPps: u32[w + 12]! + u32[w + 13]! * 4294967296,
       outPps: u32[w + 14]! + u32[w + 15]! * 4294967296,
@@ -132,6 +201,23 @@ export class RecordReader {
       outBps: u32[w + 18]! + u32[w + 19]! * 4294967296,
     };
   }
+}
+
+/** Every service with its destinations (snapshot()), read a slice at a time between event-loop turns. */
+export async function readSnapshot(buf: Buffer): Promise<SnapshotService[]> {
+  const reader = new RecordReader(buf);
+  const out: SnapshotService[] = [];
+  const turns = new Turns();
+  while (!reader.done) {
+    const { service, destinations: count } = reader.service();
+    const destinations = new Array<Destination>(count);
+    for (let i = 0; i < count; i++) destinations[i] = reader.destination();
+    (service as SnapshotService).destinations = destinations;
+    out.push(service as SnapshotService);
+    const turn = turns.maybe();
+    if (turn) await turn;
+  }
+  return out;
 }
 
 /** Every service of a records buffer (services() and service()). */

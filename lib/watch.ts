@@ -5,7 +5,8 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import { indexCurrent, plan, type TableChange, type TableIndex } from './table/plan';
+import { readSnapshot } from './records';
+import { indexRecords, plan, type TableChange, type TableIndex } from './table/plan';
 import type { Destination, SnapshotService, Stats } from './types';
 import { knownKeys, object, optionalInteger } from './validate/primitives';
 import { destinationId } from './table/identity';
@@ -40,7 +41,7 @@ export interface WatchSample {
   changes: TableChange[];
 }
 
-type Snap = () => Promise<SnapshotService[]>;
+type Snap = () => Promise<Buffer>; // snapshot records
 
 const COUNTERS = ['connections', 'inPackets', 'outPackets', 'inBytes', 'outBytes'] as const;
 const RATES = ['cps', 'inPps', 'outPps', 'inBps', 'outBps'] as const;
@@ -113,9 +114,10 @@ export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
     }
     try {
       const time = Date.now();
-      const services = await this.#snapshot();
+      const records = await this.#snapshot();
       if (this.#closed) return;
-      this.#publish(await this.#sample(time, services, await indexCurrent(services)));
+      const services = await readSnapshot(records);
+      this.#publish(await this.#sample(time, services, await indexRecords(records, services)));
     } catch (e) {
       if (this.#closed) return;
       this.#failure = e;

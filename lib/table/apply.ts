@@ -6,10 +6,9 @@
 import type { Batch } from '../batch';
 import type { IpvsError } from '../errors';
 import { invalidType } from '../errors';
-import type { SnapshotService } from '../types';
 import { Turns } from '../turns';
 import { boolean, knownKeys, object } from '../validate/primitives';
-import { checkDesired, indexCurrent, plan, undo, type RawStep, type TableChange } from './plan';
+import { checkDesired, indexRecords, plan, undo, type RawStep, type TableChange } from './plan';
 
 export interface ApplyOptions {
   /** Compute and return the plan; change nothing. */
@@ -47,7 +46,8 @@ export class IpvsApplyError extends Error {
 }
 
 export interface ApplyDeps {
-  snapshot(): Promise<SnapshotService[]>;
+  /** The kernel's table as snapshot records. */
+  records(): Promise<Buffer>;
   batch(): Batch;
 }
 
@@ -62,7 +62,7 @@ export async function applyTable(deps: ApplyDeps, desired: unknown, options: unk
   const opts = checkApplyOptions(options);
   if (desired === undefined) throw invalidType('desired', 'an array of services', desired);
   const want = await checkDesired(desired); // argument errors before anything is read or sent
-  const have = await indexCurrent(await deps.snapshot());
+  const have = await indexRecords(await deps.records());
   const steps = await plan(have, want, opts.prune);
   if (opts.dryRun || steps.length === 0) return steps.map((s) => s.change);
 

@@ -7,12 +7,12 @@
 import { describeRawService, hostPort } from '../describe';
 import { invalidValue } from '../errors';
 import { BATCH_OP, type RawDestination, type RawService, type RawServiceKey } from '../native';
-import { familyOf } from '../records';
+import { familyOf, RecordReader } from '../records';
 import { PROTOCOL, nameOf } from '../constants';
 import type { DestinationKey, Family, ServiceKey, SnapshotService } from '../types';
 import { Turns } from '../turns';
 import { canonicalAddress } from '../validate/address';
-import { checkDestinationKey, checkDestinationSpec } from '../validate/destination';
+import { checkDestinationSpec } from '../validate/destination';
 import { object, Path } from '../validate/primitives';
 import { checkServiceSpec } from '../validate/service';
 import { destinationId, destinationSettings, serviceId, serviceSettings } from './identity';
@@ -42,10 +42,10 @@ export interface PlannedChange extends RawStep {
 }
 
 interface Side {
-  raw: RawService | undefined; // undefined: the kernel holds something we cannot express (compare as different)
+  raw: RawService;
   family: Family;
   key: RawServiceKey;
-  destinations: Map<string, RawDestination | undefined> | undefined; // undefined: leave as they are
+  destinations: Map<string, RawDestination> | undefined; // desired: undefined to leave them as they are
   /** The kernel side: the service as read. */
   source?: SnapshotService;
 }
@@ -81,32 +81,24 @@ export async function checkDesired(desired: unknown): Promise<Map<string, Side>>
   return out;
 }
 
-/** The kernel's table in the same form. Values only other tools can write compare as different. */
-export async function indexCurrent(snapshot: SnapshotService[]): Promise<Map<string, Side>> {
-  const out = new Map<string, Side>();
+/**
+ * The kernel's table in the same form, from snapshot records: the kernel's
+ * own values, so that what other tools set and the API cannot express still
+ * compares (as different) and is restored exactly by an undo. `sources`,
+ * the same records read as public objects, are attached in order (watch()).
+ */
+export async function indexRecords(records: Buffer, sources?: SnapshotService[]): Promise<TableIndex> {
+  const out: TableIndex = new Map();
+  const reader = new RecordReader(records);
   const turns = new Turns();
-  for (const svc of snapshot) {
-    const family = svc.family;
-    let raw: RawService | undefined;
-    let key: RawServiceKey;
-    try {
-      raw = checkServiceSpec(svc).raw;
-      key = raw;
-    } catch {
-      // e.g. a protocol number ipvsadm cannot set: still identify it by its key.
-      key = 'fwmark' in svc ? { family: family === 'inet6' ? 10 : 2, protocol: 0, address: '', port: 0, fwmark: svc.fwmark } : { family: family === 'inet6' ? 10 : 2, protocol: Number(svc.protocol) || 0, address: svc.address, port: svc.port, fwmark: 0 };
+  for (let i = 0; !reader.done; i++) {
+    const { service: raw, destinations: count } = reader.rawService();
+    const destinations = new Map<string, RawDestination>();
+    for (let j = 0; j < count; j++) {
+      const d = reader.rawDestination();
+      destinations.set(destinationId(d), d);
     }
-    const destinations = new Map<string, RawDestination | undefined>();
-    for (const d of svc.destinations) {
-      let r: RawDestination | undefined;
-      try {
-        r = checkDestinationSpec(d, family).raw;
-      } catch {
-        r = undefined;
-      }
-      destinations.set(destinationId(r ?? checkDestinationKey(d).raw), r ?? checkDestinationKey(d).raw);
-    }
-    out.set(serviceId(key), { raw, family, key, destinations, source: svc });
+    out.set(serviceId(raw), { raw, family: familyOf(raw.family), key: raw, destinations, source: sources?.[i] });
     const turn = turns.maybe();
     if (turn) await turn;
   }
@@ -129,28 +121,26 @@ export async function plan(current: Map<string, Side>, desired: Map<string, Side
 
   for (const [id, want] of desired) {
     const have = current.get(id);
-    const svc = want.raw!;
+    const svc = want.raw;
     const key = publicKey(svc); // one object for all of the service's changes
     if (!have) {
       addServices.push({ kind: BATCH_OP.addService, service: svc, change: { action: 'add', service: key } });
-      for (const d of want.destinations?.values() ?? []) addDests.push(destinationStep(BATCH_OP.addDestination, 'add', svc, key, d!));
+      for (const d of want.destinations?.values() ?? []) addDests.push(destinationStep(BATCH_OP.addDestination, 'add', svc, key, d));
       const turn = turns.maybe();
       if (turn) await turn;
       continue;
     }
-    if (!have.raw || serviceSettings(have.raw) !== serviceSettings(svc)) {
+    if (serviceSettings(have.raw) !== serviceSettings(svc)) {
       updateServices.push({ kind: BATCH_OP.updateService, service: svc, change: { action: 'update', service: key }, old: have.raw });
     }
     if (!want.destinations) continue;
     for (const [did, d] of want.destinations) {
       const old = have.destinations!.get(did);
-      if (old === undefined) addDests.push(destinationStep(BATCH_OP.addDestination, 'add', svc, key, d!, d));
-      else if (old.forwarding === undefined || destinationSettings(old) !== destinationSettings(d!)) {
-        updateDests.push(destinationStep(BATCH_OP.updateDestination, 'update', svc, key, d!, old));
-      }
+      if (old === undefined) addDests.push(destinationStep(BATCH_OP.addDestination, 'add', svc, key, d, d));
+      else if (destinationSettings(old) !== destinationSettings(d)) updateDests.push(destinationStep(BATCH_OP.updateDestination, 'update', svc, key, d, old));
     }
     for (const [did, old] of have.destinations!) {
-      if (!want.destinations.has(did)) deleteDests.push(destinationStep(BATCH_OP.deleteDestination, 'delete', have.key, key, old!, old));
+      if (!want.destinations.has(did)) deleteDests.push(destinationStep(BATCH_OP.deleteDestination, 'delete', have.key, key, old, old));
     }
     const turn = turns.maybe();
     if (turn) await turn;
@@ -168,29 +158,25 @@ function destinationStep(kind: number, action: TableChange['action'], service: R
 }
 
 /**
- * The steps that revert a change once made, from what it replaced: none
- * when that is unknown (a value the API cannot express), and none for a
- * destination added to a new service (undoing the service's add removes it).
+ * The steps that revert a change once made, from what it replaced; none for
+ * a destination added to a new service (undoing the service's add removes it).
  */
 export function undo(p: PlannedChange): RawStep[] {
   switch (p.kind) {
     case BATCH_OP.addService:
       return [{ kind: BATCH_OP.deleteService, service: p.service }];
     case BATCH_OP.updateService:
-      return p.old ? [{ kind: BATCH_OP.updateService, service: p.old as RawService }] : [];
+      return [{ kind: BATCH_OP.updateService, service: p.old as RawService }];
     case BATCH_OP.addDestination:
       return p.old ? [{ kind: BATCH_OP.deleteDestination, service: p.service, destination: p.destination }] : [];
     case BATCH_OP.updateDestination:
-    case BATCH_OP.deleteDestination: {
-      const old = p.old as RawDestination;
-      if (old.forwarding === undefined) return [];
-      return [{ kind: p.kind === BATCH_OP.updateDestination ? BATCH_OP.updateDestination : BATCH_OP.addDestination, service: p.service, destination: old }];
-    }
+      return [{ kind: BATCH_OP.updateDestination, service: p.service, destination: p.old as RawDestination }];
+    case BATCH_OP.deleteDestination:
+      return [{ kind: BATCH_OP.addDestination, service: p.service, destination: p.old as RawDestination }];
     default: {
       const side = p.old as Side;
-      if (!side.raw) return [];
       const readd: RawStep[] = [{ kind: BATCH_OP.addService, service: side.raw }];
-      for (const d of side.destinations!.values()) if (d!.forwarding !== undefined) readd.push({ kind: BATCH_OP.addDestination, service: side.raw, destination: d });
+      for (const d of side.destinations!.values()) readd.push({ kind: BATCH_OP.addDestination, service: side.raw, destination: d });
       return readd;
     }
   }
