@@ -31,17 +31,16 @@ function targetOf(service: RawServiceKey, destination: RawDestination | undefine
   return destination ? { service: label, destination: describeRawDestination(destination, service.family) } : { service: label };
 }
 
-/** Results are many and mostly read for their errors: the text target is made on demand. */
+/** Results are many and mostly read for their errors: the text target is made on demand, from the record. */
 class Result implements BatchResult {
-  readonly #service: RawServiceKey;
-  readonly #destination: RawDestination | undefined;
+  readonly #records: OpWriter;
   error?: IpvsError;
-  constructor(readonly index: number, readonly operation: BatchOperation, service: RawServiceKey, destination: RawDestination | undefined) {
-    this.#service = service;
-    this.#destination = destination;
+  constructor(readonly index: number, readonly operation: BatchOperation, records: OpWriter) {
+    this.#records = records;
   }
   get target(): ErrorTarget {
-    return targetOf(this.#service, this.#destination);
+    const op = this.#records.opAt(this.index);
+    return targetOf(op.service, op.destination);
   }
 }
 
@@ -79,11 +78,8 @@ export type BatchSender = (records: Buffer[], wire: BatchWireOptions) => Promise
 
 export class Batch {
   readonly #sender: BatchSender;
-  // Each operation is written as a record when queued; kept for error targets.
+  // Each operation is written as a record when queued; nothing else is kept.
   #writer = new OpWriter();
-  #kinds: number[] = [];
-  #services: RawServiceKey[] = [];
-  #destinations: Array<RawDestination | undefined> = [];
 
   /** @internal Created by Ipvs.batch(). */
   constructor(send: BatchSender) {
@@ -92,7 +88,7 @@ export class Batch {
 
   /** Operations queued and not yet run. */
   get size(): number {
-    return this.#kinds.length;
+    return this.#writer.count;
   }
 
   addService(spec: ServiceSpec): this {
@@ -153,8 +149,9 @@ export class Batch {
 
   /** @internal Like run(), but resolves with the results whatever happened. */
   async settle(options: BatchRunOptions = {}): Promise<BatchResult[]> {
-    const { failed, services, destinations, kinds } = await this.#send(options);
-    const results: BatchResult[] = kinds.map((k, i) => new Result(i, OPERATIONS[k]!, services[i]!, destinations[i]));
+    const { failed, writer } = await this.#send(options);
+    const results: BatchResult[] = [];
+    for (let i = 0; i < writer.count; i++) results.push(new Result(i, OPERATIONS[writer.opAt(i).kind]!, writer));
     for (const [i, e] of failed) results[i]!.error = e;
     return results;
   }
@@ -166,24 +163,20 @@ export class Batch {
 
   async #send(options: BatchRunOptions) {
     const wire = checkRunOptions(options);
-    const { kinds, services, destinations } = { kinds: this.#kinds, services: this.#services, destinations: this.#destinations };
-    const records = this.#writer.finish();
+    const writer = this.#writer;
     this.#writer = new OpWriter();
-    this.#kinds = [];
-    this.#services = [];
-    this.#destinations = [];
-    if (kinds.length === 0) return { failed: [], kinds, services, destinations };
-    const raw = await this.#sender(records, wire);
-    const failed = raw.map(([i, e]): [number, IpvsError] => [i, toIpvsError(e, OPERATIONS[kinds[i]!]!, targetOf(services[i]!, destinations[i]))]);
-    return { failed, kinds, services, destinations };
+    if (writer.count === 0) return { failed: [], writer };
+    const raw = await this.#sender(writer.finish(), wire);
+    const failed = raw.map(([i, e]): [number, IpvsError] => {
+      const op = writer.opAt(i);
+      return [i, toIpvsError(e, OPERATIONS[op.kind]!, targetOf(op.service, op.destination))];
+    });
+    return { failed, writer };
   }
 
   #push(kind: number, service: RawServiceKey | RawService, destination?: RawDestination): this {
     if (destination) this.#writer.destination(kind, service, destination);
     else this.#writer.service(kind, service);
-    this.#kinds.push(kind);
-    this.#services.push(service);
-    this.#destinations.push(destination);
     return this;
   }
 }

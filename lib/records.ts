@@ -257,6 +257,31 @@ export class OpWriter {
   #u16 = new Uint16Array(0);
   #u32 = new Uint32Array(0);
   #off = 0;
+  /** Where each record starts: chunk index * CHUNK_LEN + offset. */
+  #starts: number[] = [];
+
+  /** Operations written. */
+  get count(): number {
+    return this.#starts.length;
+  }
+
+  /**
+   * Operation i read back (its kind, service key and destination identity),
+   * for messages: a batch keeps no objects of its own for each operation.
+   */
+  opAt(i: number): { kind: number; service: RawServiceKey; destination?: RawDestination } {
+    const start = this.#starts[i]!;
+    const c = Math.floor(start / CHUNK_LEN);
+    const buf = c < this.#chunks.length ? this.#chunks[c]! : this.#buf;
+    const o = start % CHUNK_LEN;
+    const kind = buf.readUInt32LE(o);
+    const s = o + OP_HEADER_LEN;
+    const fwmark = buf.readUInt32LE(s + 8);
+    const service = { family: buf.readUInt16LE(s), protocol: buf.readUInt16LE(s + 2), address: fwmark ? '' : buf.toString('latin1', s + 32, s + 32 + buf.readUInt16LE(s + 6)), port: buf.readUInt16LE(s + 4), fwmark };
+    if (kind < 3) return { kind, service };
+    const d = s + OP_SERVICE_LEN;
+    return { kind, service, destination: { family: buf.readUInt16LE(d), address: buf.toString('latin1', d + 40, d + 40 + buf.readUInt16LE(d + 4)), port: buf.readUInt16LE(d + 2) } };
+  }
 
   /** A service operation: the service's settings, or only its key for deletes. */
   service(kind: number, s: RawServiceKey | RawService): void {
@@ -290,6 +315,7 @@ export class OpWriter {
 
   #header(kind: number, len: number): void {
     if (this.#off + len > this.#buf.length) this.#next();
+    this.#starts.push(this.#chunks.length * CHUNK_LEN + this.#off);
     this.#u32[this.#off >>> 2] = kind;
     this.#u32[(this.#off >>> 2) + 1] = 0;
     this.#off += OP_HEADER_LEN;
@@ -320,7 +346,7 @@ export class OpWriter {
   }
 
   #next(): void {
-    if (this.#off) this.#chunks.push(this.#buf.subarray(0, this.#off));
+    if (this.#buf.length) this.#chunks.push(this.#buf.subarray(0, this.#off));
     // Not zeroed: every field C++ reads is written.
     const next = Buffer.allocUnsafeSlow(CHUNK_LEN);
     this.#buf = next;

@@ -17,13 +17,6 @@ Napi::Value Undefined(Napi::Env env, const Ack&) { return env.Undefined(); }
 
 Napi::Value RecordsBuffer(Napi::Env env, std::vector<uint8_t>& bytes) { return ToBuffer(env, bytes); }
 
-std::vector<ipvs::ServiceEntry> WithoutDestinations(std::vector<ipvs::Service> services) {
-  std::vector<ipvs::ServiceEntry> out;
-  out.reserve(services.size());
-  for (ipvs::Service& s : services) out.push_back({std::move(s), {}});
-  return out;
-}
-
 // Only the failures, as [index, error] pairs: a large batch mostly succeeds.
 Napi::Value BatchFailures(Napi::Env env, std::vector<nl::BatchOutcome>& outcomes) {
   Napi::Array failures = Napi::Array::New(env);
@@ -125,14 +118,14 @@ void Handle::OnOperationDone() {
 Napi::Value Handle::Services(const Napi::CallbackInfo& info) {
   return Start<std::vector<uint8_t>>(
       info, "ipvs.services",
-      [](ipvs::Client& c) { return EncodeServiceRecords(WithoutDestinations(c.GetServices())); }, RecordsBuffer);
+      [](ipvs::Client& c) { return EncodeServiceRecords(c.GetServices()); }, RecordsBuffer);
 }
 
 Napi::Value Handle::GetService(const Napi::CallbackInfo& info) {
   const ipvs::ServiceKey key = ToServiceKey(info[0]);
   return Start<std::vector<uint8_t>>(
       info, "ipvs.service",
-      [key](ipvs::Client& c) { return EncodeServiceRecords(WithoutDestinations({c.GetService(key)})); },
+      [key](ipvs::Client& c) { return EncodeServiceRecords({c.GetService(key)}); },
       RecordsBuffer);
 }
 
@@ -181,7 +174,17 @@ Napi::Value Handle::DeleteDestination(const Napi::CallbackInfo& info) {
 
 Napi::Value Handle::Snapshot(const Napi::CallbackInfo& info) {
   return Start<std::vector<uint8_t>>(
-      info, "ipvs.snapshot", [](ipvs::Client& c) { return EncodeServiceRecords(c.GetSnapshot()); },
+      info, "ipvs.snapshot",
+      [](ipvs::Client& c) {
+        // Records are written as each service's destinations arrive; room
+        // for four destinations a service is made up front.
+        std::vector<uint8_t> out;
+        c.VisitSnapshot([&](size_t n) { out.reserve(n * (kServiceRecordLen + 4 * kDestinationRecordLen)); },
+                        [&](const ipvs::Service& s, const std::vector<ipvs::Destination>& d) {
+                          AppendServiceRecords(out, s, d);
+                        });
+        return out;
+      },
       RecordsBuffer);
 }
 

@@ -190,19 +190,21 @@ nl::GenlRequest BatchRecords::Next() {
   return DecodeOp(chunks_[chunk_].data, chunks_[chunk_].len, off_);
 }
 
-std::vector<uint8_t> EncodeServiceRecords(const std::vector<ipvs::ServiceEntry>& entries) {
-  size_t len = 0;
-  for (const ipvs::ServiceEntry& e : entries) len += kServiceRecordLen + e.destinations.size() * kDestinationRecordLen;
-  std::vector<uint8_t> out(len, 0);
-  uint8_t* r = out.data();
-  for (const ipvs::ServiceEntry& e : entries) {
-    PutService(r, e.service, static_cast<uint32_t>(e.destinations.size()));
-    r += kServiceRecordLen;
-    for (const ipvs::Destination& d : e.destinations) {
-      PutDestination(r, d);
-      r += kDestinationRecordLen;
-    }
+void AppendServiceRecords(std::vector<uint8_t>& out, const ipvs::Service& s, const std::vector<ipvs::Destination>& dests) {
+  size_t at = out.size();
+  out.resize(at + kServiceRecordLen + dests.size() * kDestinationRecordLen, 0);
+  PutService(out.data() + at, s, static_cast<uint32_t>(dests.size()));
+  at += kServiceRecordLen;
+  for (const ipvs::Destination& d : dests) {
+    PutDestination(out.data() + at, d);
+    at += kDestinationRecordLen;
   }
+}
+
+std::vector<uint8_t> EncodeServiceRecords(const std::vector<ipvs::Service>& services) {
+  std::vector<uint8_t> out;
+  out.reserve(services.size() * kServiceRecordLen);
+  for (const ipvs::Service& s : services) AppendServiceRecords(out, s, {});
   return out;
 }
 

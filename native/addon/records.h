@@ -38,8 +38,10 @@ namespace addon {
 constexpr size_t kServiceRecordLen = 192;
 constexpr size_t kDestinationRecordLen = 168;
 
-// Each service record followed by its destinations' records.
-std::vector<uint8_t> EncodeServiceRecords(const std::vector<ipvs::ServiceEntry>& entries);
+// Service records, each with no destination records.
+std::vector<uint8_t> EncodeServiceRecords(const std::vector<ipvs::Service>& services);
+// Appends one service record and its destinations' records.
+void AppendServiceRecords(std::vector<uint8_t>& out, const ipvs::Service& s, const std::vector<ipvs::Destination>& dests);
 std::vector<uint8_t> EncodeDestinationRecords(const std::vector<ipvs::Destination>& dests);
 
 // One chunk of operation records (records never span two).

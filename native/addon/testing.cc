@@ -50,9 +50,9 @@ Napi::Value Decode(Napi::Env env, const std::string& kind, const std::vector<nl:
   };
   // Services and destinations come as records (records.h), as from a handle.
   if (kind == "services") {
-    std::vector<ipvs::ServiceEntry> entries;
-    for (const nl::Message& m : msgs) entries.push_back({ipvs::DecodeService(m), {}});
-    std::vector<uint8_t> bytes = EncodeServiceRecords(entries);
+    std::vector<ipvs::Service> services;
+    for (const nl::Message& m : msgs) services.push_back(ipvs::DecodeService(m));
+    std::vector<uint8_t> bytes = EncodeServiceRecords(services);
     return ToBuffer(env, bytes);
   }
   if (kind == "destinations") {

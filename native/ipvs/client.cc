@@ -47,11 +47,19 @@ Timeouts Client::GetTimeouts() {
 
 std::vector<Daemon> Client::GetDaemons() { return Collect<Daemon>(GetDaemonsRequest(), DecodeDaemon); }
 
-std::vector<ServiceEntry> Client::GetSnapshot() {
-  std::vector<ServiceEntry> out;
-  for (Service& s : GetServices()) out.push_back({std::move(s), {}});
-  for (ServiceEntry& e : out) e.destinations = GetDestinations(e.service.key);
-  return out;
+void Client::VisitSnapshot(const std::function<void(size_t)>& on_count,
+                           const std::function<void(const Service&, const std::vector<Destination>&)>& visit) {
+  const std::vector<Service> services = GetServices();
+  on_count(services.size());
+  std::vector<Destination> dests;  // reused: its capacity stays
+  for (const Service& s : services) {
+    nl::GenlRequest request = GetDestinationsRequest(s.key);
+    dests.clear();
+    conn_.Transact(
+        request, [&](const nl::Message& m) { dests.push_back(DecodeDestination(m, s.key.family)); },
+        [&] { dests.clear(); });
+    visit(s, dests);
+  }
 }
 
 std::vector<nl::BatchOutcome> Client::ExecuteBatch(size_t count, const nl::GenlConnection::RequestSource& next,

@@ -2,6 +2,7 @@
 // Blocking and not thread-safe: the addon calls it from one worker at a time.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "../netlink/genl_connection.h"
@@ -24,7 +25,10 @@ class Client {
   // Every service with its destinations: one dump of the services, then one
   // of each service's destinations (the kernel has no dump of all). Not
   // atomic: a service deleted meanwhile shows without destinations.
-  std::vector<ServiceEntry> GetSnapshot();
+  // Streams: on_count(number of services) once, then visit(service, its
+  // destinations) for each, so the caller keeps only what it encodes.
+  void VisitSnapshot(const std::function<void(size_t)>& on_count,
+                     const std::function<void(const Service&, const std::vector<Destination>&)>& visit);
 
   // Runs a request that the kernel answers with an ACK only (add, update,
   // delete, zero, flush, timeouts, daemons: see requests.h).

@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <string>
-#include <vector>
 
 namespace ipvs {
 
@@ -53,12 +52,6 @@ struct Destination {
   // read only
   uint32_t active_conns = 0, inactive_conns = 0, persistent_conns = 0;
   Stats stats;
-};
-
-// A service with its destinations, as a snapshot lists it.
-struct ServiceEntry {
-  Service service;
-  std::vector<Destination> destinations;
 };
 
 struct Info {
