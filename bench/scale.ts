@@ -84,7 +84,7 @@ const row = (what: string, seconds: number, note = '') => {
   console.log(`table: ${N} TCP services x ${D} masq destinations (${N + N * D} objects); median of ${RUNS}, one boot`);
 
   // Create, each contender in its own fresh namespace, interleaved.
-  const create = { ipvsadm: [] as number[], raw: [] as number[], rawNaive: [] as number[], apply: [] as number[], batch: [] as number[] };
+  const create = { ipvsadm: [] as number[], raw: [] as number[], rawNaive: [] as number[], apply: [] as number[], batch: [] as number[], batchOne: [] as number[], batchAckEach: [] as number[] };
   const createStall = { stall: [] as number[], gc: [] as number[] };
   for (let r = 0; r < RUNS; r++) {
     let ns = freshNamespace();
@@ -105,18 +105,21 @@ const row = (what: string, seconds: number, note = '') => {
     createStall.gc.push(o.gc);
     ipvs.close();
     await dropNamespace(ns);
-    ns = freshNamespace();
-    ipvs = await Ipvs.open({ netns: `/run/netns/${ns}` });
-    const t = performance.now();
-    const b = ipvs.batch();
-    for (const s of table) {
-      b.addService(s);
-      for (const d of s.destinations!) b.addDestination(s, d);
+    // batch() with the default wire strategy, one request per datagram, and an ACK for each.
+    for (const [list, options] of [[create.batch, {}], [create.batchOne, { window: 1 }], [create.batchAckEach, { ackEach: true }]] as const) {
+      ns = freshNamespace();
+      ipvs = await Ipvs.open({ netns: `/run/netns/${ns}` });
+      const t = performance.now();
+      const b = ipvs.batch();
+      for (const s of table) {
+        b.addService(s);
+        for (const d of s.destinations!) b.addDestination(s, d);
+      }
+      await b.run(options);
+      list.push((performance.now() - t) / 1000);
+      ipvs.close();
+      await dropNamespace(ns);
     }
-    await b.run();
-    create.batch.push((performance.now() - t) / 1000);
-    ipvs.close();
-    await dropNamespace(ns);
   }
   console.log('create:');
   const ours = median(create.apply);
@@ -125,6 +128,8 @@ const row = (what: string, seconds: number, note = '') => {
   row('raw C, 1024 per send (lower bound)', median(create.raw));
   row('ipvs apply()', ours, `ipvsadm/ours ${(median(create.ipvsadm) / ours).toFixed(1)}x, ours/raw ${(ours / median(create.raw)).toFixed(2)}x`);
   row('ipvs batch()', median(create.batch), `ipvsadm/ours ${(median(create.ipvsadm) / median(create.batch)).toFixed(1)}x, ours/raw ${(median(create.batch) / median(create.raw)).toFixed(2)}x`);
+  row('ipvs batch({ window: 1 })', median(create.batchOne), 'one request per datagram');
+  row('ipvs batch({ ackEach: true })', median(create.batchAckEach), 'an ACK for every request');
 
   // Snapshot and apply() of a 1% change, on one table.
   const ns = freshNamespace();

@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { readSnapshot } from './records';
-import { indexRecords, plan, type TableChange, type TableIndex } from './table/plan';
+import { asDesired, indexRecords, plan, type TableChange, type TableIndex } from './table/plan';
 import type { Destination, SnapshotService, Stats } from './types';
 import { knownKeys, object, optionalInteger } from './validate/primitives';
 import { destinationId } from './table/identity';
@@ -145,7 +145,7 @@ export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
         if (b) d.delta = delta(d.stats, b, seconds);
       }
     }
-    const changes = prev ? (await plan(prev.index, index, true)).map((p) => p.change) : [];
+    const changes: TableChange[] = prev ? await plan(prev.index, asDesired(index), true) : [];
     this.#previous = { time, index, stats };
     return { time, interval: seconds, services: services as WatchedService[], changes };
   }

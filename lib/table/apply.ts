@@ -8,7 +8,8 @@ import type { IpvsError } from '../errors';
 import { invalidType } from '../errors';
 import { Turns } from '../turns';
 import { boolean, knownKeys, object } from '../validate/primitives';
-import { checkDesired, indexRecords, plan, undo, type RawStep, type TableChange } from './plan';
+import type { RawDestination, RawService, RawServiceKey } from '../native';
+import { checkDesired, indexRecords, plan, undo, type TableChange } from './plan';
 
 export interface ApplyOptions {
   /** Compute and return the plan; change nothing. */
@@ -64,25 +65,27 @@ export async function applyTable(deps: ApplyDeps, desired: unknown, options: unk
   const want = await checkDesired(desired); // argument errors before anything is read or sent
   const have = await indexRecords(await deps.records());
   const steps = await plan(have, want, opts.prune);
-  if (opts.dryRun || steps.length === 0) return steps.map((s) => s.change);
+  if (opts.dryRun || steps.length === 0) return steps;
 
-  const failed = await send(deps.batch(), steps);
-  if (failed.length === 0) return steps.map((s) => s.change);
-  const failures = failed.map(([i, error]) => ({ change: steps[i]!.change, error }));
+  const failed = await send(deps.batch(), steps, (s) => [s.kind, s.rawService, s.rawDestination]);
+  if (failed.length === 0) return steps;
+  const failures = failed.map(([i, error]) => ({ change: steps[i]! as TableChange, error }));
 
   // Undo what was done, newest first.
   const failedAt = new Set(failed.map(([i]) => i));
   const done = steps.filter((_, i) => !failedAt.has(i)).reverse();
   const reverts = done.flatMap((of) => undo(of).map((step) => ({ step, of })));
-  const undoFailed = reverts.length ? await send(deps.batch(), reverts.map((r) => r.step)) : [];
-  const undoFailures = undoFailed.map(([i, error]) => ({ change: reverts[i]!.of.change, error }));
-  throw new IpvsApplyError(failures, { complete: undoFailures.length === 0, undone: done.map((s) => s.change), failures: undoFailures });
+  const undoFailed = reverts.length ? await send(deps.batch(), reverts, (r) => [r.step.kind, r.step.service, r.step.destination]) : [];
+  const undoFailures = undoFailed.map(([i, error]) => ({ change: reverts[i]!.of as TableChange, error }));
+  throw new IpvsApplyError(failures, { complete: undoFailures.length === 0, undone: done, failures: undoFailures });
 }
 
-async function send(batch: Batch, steps: RawStep[]): Promise<Array<[number, IpvsError]>> {
+/** Queues each step (as `op` reads it) on the batch and sends it; resolves the failures. */
+async function send<T>(batch: Batch, steps: T[], op: (s: T) => [number, RawServiceKey | RawService, RawDestination | undefined]): Promise<Array<[number, IpvsError]>> {
   const turns = new Turns();
   for (const s of steps) {
-    batch.push(s.kind, s.service, s.destination);
+    const [kind, service, destination] = op(s);
+    batch.push(kind, service, destination);
     const turn = turns.maybe();
     if (turn) await turn;
   }

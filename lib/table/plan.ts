@@ -1,16 +1,17 @@
 /**
  * apply()'s planner: the least set of changes that turns the kernel's table
- * into the desired one, each with the operation that undoes it. Pure: it
- * sees two tables, sends nothing.
+ * into the desired one, each able to say what undoes it. Pure: it sees two
+ * tables, sends nothing. Written for tables of 50,000 objects: few objects
+ * per object of the table, and the event loop gets its turns.
  * @module
  */
+import { PROTOCOL, nameOf } from '../constants';
 import { describeRawService, hostPort } from '../describe';
 import { invalidValue } from '../errors';
 import { BATCH_OP, type RawDestination, type RawService, type RawServiceKey } from '../native';
 import { familyOf, RecordReader } from '../records';
-import { PROTOCOL, nameOf } from '../constants';
-import type { DestinationKey, Family, ServiceKey, SnapshotService } from '../types';
 import { Turns } from '../turns';
+import type { DestinationKey, Family, ServiceKey, SnapshotService } from '../types';
 import { canonicalAddress } from '../validate/address';
 import { checkDestinationSpec } from '../validate/destination';
 import { object, Path } from '../validate/primitives';
@@ -31,31 +32,68 @@ export interface RawStep {
   destination?: RawDestination;
 }
 
-/**
- * A planned change: what to send, and what it replaces (`old`: the kernel's
- * service or destination settings, or for a pruned service its whole entry),
- * from which undo() derives the steps that revert it.
- */
-export interface PlannedChange extends RawStep {
-  change: TableChange;
-  old?: RawService | RawDestination | Side;
-}
-
-interface Side {
+/** A service of the kernel's table, in raw form. */
+export interface KernelService {
   raw: RawService;
-  family: Family;
-  key: RawServiceKey;
-  destinations: Map<string, RawDestination> | undefined; // desired: undefined to leave them as they are
-  /** The kernel side: the service as read. */
+  destinations: Map<string, RawDestination>; // by destinationId()
+  /** The service as read (watch()). */
   source?: SnapshotService;
 }
+export type TableIndex = Map<string, KernelService>; // by serviceId()
 
-export type TableIndex = Map<string, Side>;
+/** A service of the desired table, validated. */
+export interface DesiredEntry {
+  raw: RawService;
+  destinations: RawDestination[] | undefined; // undefined: leave the kernel's as they are
+}
+export type DesiredIndex = Map<string, DesiredEntry>;
+
+/**
+ * A planned change: the change itself (its enumerable fields are exactly a
+ * TableChange, so it is returned as one) and, privately, what to send and
+ * what it replaces, from which undo() derives the steps that revert it.
+ */
+export class PlannedChange implements TableChange {
+  readonly #kind: number;
+  readonly #service: RawServiceKey | RawService;
+  readonly #destination: RawDestination | undefined;
+  readonly #old: RawService | RawDestination | KernelService | undefined;
+  destination?: DestinationKey;
+
+  constructor(
+    readonly action: TableChange['action'],
+    readonly service: ServiceKey,
+    kind: number,
+    raw: RawServiceKey | RawService,
+    destination?: RawDestination,
+    old?: RawService | RawDestination | KernelService,
+  ) {
+    this.#kind = kind;
+    this.#service = raw;
+    this.#destination = destination;
+    this.#old = old;
+    if (destination) this.destination = { address: canonicalAddress(destination.address), port: destination.port };
+  }
+
+  get kind(): number {
+    return this.#kind;
+  }
+  get rawService(): RawServiceKey | RawService {
+    return this.#service;
+  }
+  get rawDestination(): RawDestination | undefined {
+    return this.#destination;
+  }
+  /** What it replaces: the kernel's settings, or for a pruned service its whole entry. */
+  get old(): RawService | RawDestination | KernelService | undefined {
+    return this.#old;
+  }
+}
 
 /** The desired table, validated (argument errors name the entry: 'desired[3].destinations[1].weight'). */
-export async function checkDesired(desired: unknown): Promise<Map<string, Side>> {
+export async function checkDesired(desired: unknown): Promise<DesiredIndex> {
   if (!Array.isArray(desired)) throw invalidValue('desired', desired, 'must be an array of services');
-  const out = new Map<string, Side>();
+  const out: DesiredIndex = new Map();
   const turns = new Turns();
   for (let i = 0; i < desired.length; i++) {
     const name = new Path('desired', i);
@@ -63,22 +101,43 @@ export async function checkDesired(desired: unknown): Promise<Map<string, Side>>
     const id = serviceId(s.raw);
     if (out.has(id)) throw invalidValue(name, describeRawService(s.raw), 'is listed twice');
     const list = object(name, desired[i]).destinations;
-    let destinations: Side['destinations'];
+    let destinations: RawDestination[] | undefined;
     if (list !== undefined) {
       if (!Array.isArray(list)) throw invalidValue(`${String(name)}.destinations`, list, 'must be an array');
-      destinations = new Map();
-      for (let j = 0; j < list.length; j++) {
-        const d = checkDestinationSpec(list[j], s.family, new Path(name, j, 'destinations')).raw;
-        const did = destinationId(d);
-        if (destinations.has(did)) throw invalidValue(new Path(name, j, 'destinations'), hostPort(d.address, d.port, familyOf(d.family!)), 'is listed twice');
-        destinations.set(did, d);
+      destinations = new Array<RawDestination>(list.length);
+      for (let j = 0; j < list.length; j++) destinations[j] = checkDestinationSpec(list[j], s.family, new Path(name, j, 'destinations')).raw;
+      const dup = duplicateAt(destinations);
+      if (dup >= 0) {
+        const d = destinations[dup]!;
+        throw invalidValue(new Path(name, dup, 'destinations'), hostPort(d.address, d.port, familyOf(d.family!)), 'is listed twice');
       }
     }
-    out.set(id, { raw: s.raw, family: s.family, key: s.raw, destinations });
+    out.set(id, { raw: s.raw, destinations });
     const turn = turns.maybe();
     if (turn) await turn;
   }
   return out;
+}
+
+/** The index of a destination that repeats an earlier one, or -1. Short lists (most) without ids. */
+function duplicateAt(list: RawDestination[]): number {
+  if (list.length > 16) {
+    const seen = new Set<string>();
+    for (let i = 0; i < list.length; i++) {
+      const id = destinationId(list[i]!);
+      if (seen.has(id)) return i;
+      seen.add(id);
+    }
+    return -1;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const a = list[i]!;
+    for (let j = 0; j < i; j++) {
+      const b = list[j]!;
+      if (a.port === b.port && (a.address === b.address || canonicalAddress(a.address) === canonicalAddress(b.address))) return i;
+    }
+  }
+  return -1;
 }
 
 /**
@@ -98,10 +157,17 @@ export async function indexRecords(records: Buffer, sources?: SnapshotService[])
       const d = reader.rawDestination();
       destinations.set(destinationId(d), d);
     }
-    out.set(serviceId(raw), { raw, family: familyOf(raw.family), key: raw, destinations, source: sources?.[i] });
+    out.set(serviceId(raw), { raw, destinations, source: sources?.[i] });
     const turn = turns.maybe();
     if (turn) await turn;
   }
+  return out;
+}
+
+/** A kernel table as a desired one (watch() plans from one sample to the next). */
+export function asDesired(index: TableIndex): DesiredIndex {
+  const out: DesiredIndex = new Map();
+  for (const [id, k] of index) out.set(id, { raw: k.raw, destinations: [...k.destinations.values()] });
   return out;
 }
 
@@ -110,7 +176,7 @@ export async function indexRecords(records: Buffer, sources?: SnapshotService[])
  * removed, changed (in place: weights are never deleted and re-added), added;
  * with prune, services not desired last.
  */
-export async function plan(current: Map<string, Side>, desired: Map<string, Side>, prune: boolean): Promise<PlannedChange[]> {
+export async function plan(current: TableIndex, desired: DesiredIndex, prune: boolean): Promise<PlannedChange[]> {
   const turns = new Turns();
   const addServices: PlannedChange[] = [];
   const updateServices: PlannedChange[] = [];
@@ -124,37 +190,34 @@ export async function plan(current: Map<string, Side>, desired: Map<string, Side
     const svc = want.raw;
     const key = publicKey(svc); // one object for all of the service's changes
     if (!have) {
-      addServices.push({ kind: BATCH_OP.addService, service: svc, change: { action: 'add', service: key } });
-      for (const d of want.destinations?.values() ?? []) addDests.push(destinationStep(BATCH_OP.addDestination, 'add', svc, key, d));
-      const turn = turns.maybe();
-      if (turn) await turn;
-      continue;
-    }
-    if (serviceSettings(have.raw) !== serviceSettings(svc)) {
-      updateServices.push({ kind: BATCH_OP.updateService, service: svc, change: { action: 'update', service: key }, old: have.raw });
-    }
-    if (!want.destinations) continue;
-    for (const [did, d] of want.destinations) {
-      const old = have.destinations!.get(did);
-      if (old === undefined) addDests.push(destinationStep(BATCH_OP.addDestination, 'add', svc, key, d, d));
-      else if (destinationSettings(old) !== destinationSettings(d)) updateDests.push(destinationStep(BATCH_OP.updateDestination, 'update', svc, key, d, old));
-    }
-    for (const [did, old] of have.destinations!) {
-      if (!want.destinations.has(did)) deleteDests.push(destinationStep(BATCH_OP.deleteDestination, 'delete', have.key, key, old, old));
+      addServices.push(new PlannedChange('add', key, BATCH_OP.addService, svc));
+      // No undo of their own: undoing the service's add removes them.
+      for (const d of want.destinations ?? []) addDests.push(new PlannedChange('add', key, BATCH_OP.addDestination, svc, d));
+    } else {
+      if (serviceSettings(have.raw) !== serviceSettings(svc)) updateServices.push(new PlannedChange('update', key, BATCH_OP.updateService, svc, undefined, have.raw));
+      if (want.destinations) {
+        const wanted = new Set<string>();
+        for (const d of want.destinations) {
+          const did = destinationId(d);
+          wanted.add(did);
+          const old = have.destinations.get(did);
+          if (old === undefined) addDests.push(new PlannedChange('add', key, BATCH_OP.addDestination, svc, d, d));
+          else if (destinationSettings(old) !== destinationSettings(d)) updateDests.push(new PlannedChange('update', key, BATCH_OP.updateDestination, svc, d, old));
+        }
+        for (const [did, old] of have.destinations) {
+          if (!wanted.has(did)) deleteDests.push(new PlannedChange('delete', key, BATCH_OP.deleteDestination, have.raw, old, old));
+        }
+      }
     }
     const turn = turns.maybe();
     if (turn) await turn;
   }
   if (prune) {
     for (const [id, have] of current) {
-      if (!desired.has(id)) deleteServices.push({ kind: BATCH_OP.deleteService, service: have.key, change: { action: 'delete', service: publicKey(have.key) }, old: have });
+      if (!desired.has(id)) deleteServices.push(new PlannedChange('delete', publicKey(have.raw), BATCH_OP.deleteService, have.raw, undefined, have));
     }
   }
   return [...addServices, ...updateServices, ...deleteDests, ...updateDests, ...addDests, ...deleteServices];
-}
-
-function destinationStep(kind: number, action: TableChange['action'], service: RawServiceKey | RawService, key: ServiceKey, d: RawDestination, old?: RawDestination): PlannedChange {
-  return { kind, service, destination: d, change: { action, service: key, destination: { address: canonicalAddress(d.address), port: d.port } }, old };
 }
 
 /**
@@ -164,19 +227,19 @@ function destinationStep(kind: number, action: TableChange['action'], service: R
 export function undo(p: PlannedChange): RawStep[] {
   switch (p.kind) {
     case BATCH_OP.addService:
-      return [{ kind: BATCH_OP.deleteService, service: p.service }];
+      return [{ kind: BATCH_OP.deleteService, service: p.rawService }];
     case BATCH_OP.updateService:
       return [{ kind: BATCH_OP.updateService, service: p.old as RawService }];
     case BATCH_OP.addDestination:
-      return p.old ? [{ kind: BATCH_OP.deleteDestination, service: p.service, destination: p.destination }] : [];
+      return p.old ? [{ kind: BATCH_OP.deleteDestination, service: p.rawService, destination: p.rawDestination }] : [];
     case BATCH_OP.updateDestination:
-      return [{ kind: BATCH_OP.updateDestination, service: p.service, destination: p.old as RawDestination }];
+      return [{ kind: BATCH_OP.updateDestination, service: p.rawService, destination: p.old as RawDestination }];
     case BATCH_OP.deleteDestination:
-      return [{ kind: BATCH_OP.addDestination, service: p.service, destination: p.old as RawDestination }];
+      return [{ kind: BATCH_OP.addDestination, service: p.rawService, destination: p.old as RawDestination }];
     default: {
-      const side = p.old as Side;
-      const readd: RawStep[] = [{ kind: BATCH_OP.addService, service: side.raw }];
-      for (const d of side.destinations!.values()) readd.push({ kind: BATCH_OP.addDestination, service: side.raw, destination: d });
+      const k = p.old as KernelService;
+      const readd: RawStep[] = [{ kind: BATCH_OP.addService, service: k.raw }];
+      for (const d of k.destinations.values()) readd.push({ kind: BATCH_OP.addDestination, service: k.raw, destination: d });
       return readd;
     }
   }
@@ -184,6 +247,6 @@ export function undo(p: PlannedChange): RawStep[] {
 
 /** A raw key as users write keys: { protocol, address, port } or { fwmark, family }. */
 export function publicKey(k: RawServiceKey): ServiceKey {
-  if (k.fwmark) return { fwmark: k.fwmark, family: familyOf(k.family) };
+  if (k.fwmark) return { fwmark: k.fwmark, family: familyOf(k.family) as Family };
   return { protocol: nameOf(PROTOCOL, k.protocol) ?? (String(k.protocol) as 'tcp'), address: canonicalAddress(k.address), port: k.port };
 }

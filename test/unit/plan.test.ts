@@ -5,10 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredService, SnapshotService } from '../../lib/index';
 import { BATCH_OP } from '../../lib/native';
-import { checkDesired, plan, undo as undoOf, type RawStep } from '../../lib/table/plan';
+import { destinationId } from '../../lib/table/identity';
+import { checkDesired, plan, undo as undoOf, type DesiredIndex, type TableIndex } from '../../lib/table/plan';
 
 const NAMES = Object.keys(BATCH_OP);
-const operation = (s: RawStep) => NAMES[s.kind]!;
+const operation = (s: { kind: number }) => NAMES[s.kind]!;
 
 const stats = { connections: 5n, inPackets: 1n, outPackets: 1n, inBytes: 1n, outBytes: 1n, cps: 0, inPps: 0, outPps: 0, inBps: 0, outBps: 0 };
 const flags = { onePacket: false, schedFlag1: false, schedFlag2: false, schedFlag3: false };
@@ -18,7 +19,9 @@ const kernel: SnapshotService[] = [
   { protocol: 'tcp', address: '2001:db8::1', port: 80, family: 'inet6', scheduler: 'rr', persistence: { timeout: 60, netmask: 64 }, flags, stats, destinations: [dest('2001:db8:1::2')] },
   { fwmark: 9, family: 'inet', scheduler: 'wlc', flags, stats, destinations: [] },
 ];
-const changesOf = async (desired: DesiredService[], prune = false) => await plan(await checkDesired(kernel), await checkDesired(desired), prune);
+/** The kernel's side from objects of the same shape. */
+const asKernel = (d: DesiredIndex): TableIndex => new Map([...d].map(([id, e]) => [id, { raw: e.raw, destinations: new Map(e.destinations!.map((x) => [destinationId(x), x])) }]));
+const changesOf = async (desired: DesiredService[], prune = false) => await plan(asKernel(await checkDesired(kernel)), await checkDesired(desired), prune);
 
 describe('plan()', () => {
   it('is empty for the table itself, with any spelling of its addresses', async () => {
@@ -36,7 +39,7 @@ describe('plan()', () => {
       { protocol: 'udp', address: '192.0.2.1', port: 53, destinations: [{ address: '203.0.113.5', port: 53 }] },
     ];
     const steps = await changesOf(desired, true);
-    expect(steps.map((s) => [operation(s), s.change.destination?.address ?? s.change.service])).toEqual([
+    expect(steps.map((s) => [operation(s), s.destination?.address ?? s.service])).toEqual([
       ['addService', { protocol: 'udp', address: '192.0.2.1', port: 53 }],
       ['updateService', { protocol: 'tcp', address: '192.0.2.1', port: 80 }],
       ['deleteDestination', '203.0.113.3'],
@@ -46,13 +49,13 @@ describe('plan()', () => {
       ['deleteService', { protocol: 'tcp', address: '2001:db8::1', port: 80 }],
       ['deleteService', { fwmark: 9, family: 'inet' }],
     ]);
-    const undo = Object.fromEntries(steps.map((s) => [`${operation(s)} ${s.change.destination?.address ?? ''}`, undoOf(s).map((u) => [operation(u), u.destination ?? u.service])]));
+    const undo = Object.fromEntries(steps.map((s) => [`${operation(s)} ${s.destination?.address ?? ''}`, undoOf(s).map((u) => [operation(u), u.destination ?? u.service])]));
     expect(undo['updateService ']).toEqual([['updateService', expect.objectContaining({ scheduler: 'wlc' })]]);
     expect(undo['deleteDestination 203.0.113.3']).toEqual([['addDestination', expect.objectContaining({ address: '203.0.113.3', weight: 2 })]]);
     expect(undo['updateDestination 203.0.113.2']).toEqual([['updateDestination', expect.objectContaining({ weight: 1 })]]);
     expect(undo['addDestination 203.0.113.4']).toEqual([['deleteDestination', expect.objectContaining({ address: '203.0.113.4' })]]);
     expect(undo['addDestination 203.0.113.5']).toEqual([]); // undoing its service's add removes it
-    const readd = undoOf(steps.find((s) => operation(s) === 'deleteService' && 'address' in s.change.service)!);
+    const readd = undoOf(steps.find((s) => operation(s) === 'deleteService' && 'address' in s.service)!);
     expect(readd.map(operation)).toEqual(['addService', 'addDestination']);
     expect(readd[0]!.service).toMatchObject({ scheduler: 'rr', flags: 1, timeout: 60, netmask: 64 });
   });
@@ -63,10 +66,10 @@ describe('plan()', () => {
   });
 
   it('updates what the kernel holds but the API cannot express, and its undo restores it exactly', async () => {
-    const odd = await checkDesired(kernel);
-    [...odd.values()][0]!.destinations!.get('203.0.113.2 80')!.forwarding = 5; // a value only other tools set
+    const odd = asKernel(await checkDesired(kernel));
+    [...odd.values()][0]!.destinations.get('203.0.113.2 80')!.forwarding = 5; // a value only other tools set
     const steps = await plan(odd, await checkDesired(kernel), false);
-    expect(steps.map((s) => [operation(s), s.change.destination?.address])).toEqual([['updateDestination', '203.0.113.2']]);
-    expect(undoOf(steps[0]!)).toEqual([{ kind: BATCH_OP.updateDestination, service: steps[0]!.service, destination: expect.objectContaining({ address: '203.0.113.2', forwarding: 5 }) }]);
+    expect(steps.map((s) => [operation(s), s.destination?.address])).toEqual([['updateDestination', '203.0.113.2']]);
+    expect(undoOf(steps[0]!)).toEqual([{ kind: BATCH_OP.updateDestination, service: steps[0]!.rawService, destination: expect.objectContaining({ address: '203.0.113.2', forwarding: 5 }) }]);
   });
 });
