@@ -45,6 +45,7 @@ import { checkTimeouts } from './validate/timeouts';
 
 export class Ipvs {
   #handle: NativeHandle | undefined;
+  #applying: Promise<unknown> = Promise.resolve();
 
   private constructor(handle: NativeHandle) {
     this.#handle = handle;
@@ -216,7 +217,9 @@ export class Ipvs {
    * rejects with an IpvsApplyError ('ERR_IPVS_APPLY') naming the failure
    * and the rollback's outcome. Resolves with the changes made, or with
    * `dryRun` the changes it would make. Argument errors come before
-   * anything is read or sent.
+   * anything is read or sent. Calls on one handle run one after another;
+   * changes other processes make meanwhile are not seen (a conflict fails
+   * and rolls back).
    * @example
    * const changes = await ipvs.apply([
    *   { protocol: 'tcp', address: '10.1.0.1', port: 80, scheduler: 'wrr',
@@ -225,7 +228,10 @@ export class Ipvs {
    * // [{ action: 'add', service: { protocol: 'tcp', address: '10.1.0.1', port: 80 } }, ...]
    */
   async apply(desired: DesiredService[], options?: ApplyOptions): Promise<TableChange[]> {
-    return applyTable({ records: () => this.#snapshotRecords(), batch: () => this.batch() }, desired, options);
+    // One at a time per handle: each plans against the table the previous one left.
+    const run = this.#applying.then(() => applyTable({ records: () => this.#snapshotRecords(), batch: () => this.batch() }, desired, options));
+    this.#applying = run.catch(() => undefined);
+    return run;
   }
 
   /**

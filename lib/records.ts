@@ -207,7 +207,7 @@ export class RecordReader {
 export async function readSnapshot(buf: Buffer): Promise<SnapshotService[]> {
   const reader = new RecordReader(buf);
   const out: SnapshotService[] = [];
-  const turns = new Turns();
+  const turns = new Turns(8); // a service and its destinations per item
   while (!reader.done) {
     const { service, destinations: count } = reader.service();
     const destinations = new Array<Destination>(count);

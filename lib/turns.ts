@@ -11,14 +11,20 @@ export const SLICE_MS = 4;
 export class Turns {
   #since = performance.now();
   #n = 0;
+  readonly #mask: number;
+
+  /** `every`: how many items between two reads of the clock (a power of two; fewer for bigger items). */
+  constructor(every = 64) {
+    this.#mask = every - 1;
+  }
 
   /**
    * Call once per item: a promise when the slice is used up, else undefined
-   * (await it only then). The clock is read every 64 items: reading it is a
-   * syscall on some systems.
+   * (await it only then). The clock is read every `every` items: reading it
+   * is a syscall on some systems.
    */
   maybe(): Promise<void> | undefined {
-    if ((++this.#n & 63) !== 0 || performance.now() - this.#since < SLICE_MS) return undefined;
+    if ((++this.#n & this.#mask) !== 0 || performance.now() - this.#since < SLICE_MS) return undefined;
     return this.now();
   }
 

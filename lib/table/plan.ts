@@ -94,7 +94,7 @@ export class PlannedChange implements TableChange {
 export async function checkDesired(desired: unknown): Promise<DesiredIndex> {
   if (!Array.isArray(desired)) throw invalidValue('desired', desired, 'must be an array of services');
   const out: DesiredIndex = new Map();
-  const turns = new Turns();
+  const turns = new Turns(8);
   for (let i = 0; i < desired.length; i++) {
     const name = new Path('desired', i);
     const s = checkServiceSpec(desired[i], name);
@@ -149,7 +149,7 @@ function duplicateAt(list: RawDestination[]): number {
 export async function indexRecords(records: Buffer, sources?: SnapshotService[]): Promise<TableIndex> {
   const out: TableIndex = new Map();
   const reader = new RecordReader(records);
-  const turns = new Turns();
+  const turns = new Turns(8); // a service and its destinations per item
   for (let i = 0; !reader.done; i++) {
     const { service: raw, destinations: count } = reader.rawService();
     const destinations = new Map<string, RawDestination>();
@@ -177,7 +177,7 @@ export function asDesired(index: TableIndex): DesiredIndex {
  * with prune, services not desired last.
  */
 export async function plan(current: TableIndex, desired: DesiredIndex, prune: boolean): Promise<PlannedChange[]> {
-  const turns = new Turns();
+  const turns = new Turns(8);
   const addServices: PlannedChange[] = [];
   const updateServices: PlannedChange[] = [];
   const deleteDests: PlannedChange[] = [];

@@ -148,3 +148,15 @@ describe('apply()', () => {
     expect(ipvsadm('-Sn')).toBe(before);
   });
 });
+
+describe('apply() calls on one handle', () => {
+  it('run one after another, each planning against what the previous one left', async () => {
+    const first = table();
+    const second = table();
+    second[0]!.destinations![0]!.weight = 9;
+    const [a, b] = await Promise.all([ctx.ipvs.apply(first), ctx.ipvs.apply(second)]);
+    expect(a).toHaveLength(6);
+    expect(b).toEqual([{ action: 'update', service: web, destination: { address: '203.0.113.2', port: 8080 } }]);
+    expect(saved()).toContain('-a -t 192.0.2.1:80 -r 203.0.113.2:8080 -m -w 9');
+  });
+});

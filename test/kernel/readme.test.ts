@@ -16,7 +16,7 @@ it('runs every ts example of README.md', () => {
   const [first, ...rest] = blocks;
   // Imports of later examples go to the top (they cannot sit in a block).
   const isImport = (l: string) => /^import .* from '[^']+';$/.test(l);
-  const imports = rest.flatMap((b) => b.split('\n').filter(isImport));
+  const imports = rest.flatMap((b) => b.split('\n').filter(isImport)).map((l) => l.replace(/from 'ipvs'/, `from ${lib}`));
   const bodies = rest.map((b) => b.split('\n').filter((l) => !isImport(l)).join('\n'));
   const program = [
     ...imports,
@@ -31,6 +31,8 @@ it('runs every ts example of README.md', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^wrr 0n 0n$/m); // the first example's listing
+    // The large-table example: six results, a minimal plan, nothing to do twice, a full rollback.
+    expect(r.stdout).toMatch(/^6\n3\n\[ 'update 10\.9\.1\.1', 'add 10\.9\.1\.2' \]\n\[\]\nENOENT true$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
