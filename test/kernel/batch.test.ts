@@ -2,6 +2,8 @@
 // in the middle of a window, and every wire strategy giving the same table.
 import { describe, expect, it } from 'vitest';
 import { IpvsBatchError, type BatchRunOptions } from '../../lib/index';
+import { BATCH_OP, native } from '../../lib/native';
+import { OpWriter } from '../../lib/records';
 import { ipvsadm, saved, useIpvs } from './helpers';
 
 const ctx = useIpvs();
@@ -100,5 +102,27 @@ describe('batch()', () => {
     expect(saved()).toEqual([]);
     expect(await b.run()).toHaveLength(1);
     expect(await ctx.ipvs.batch().run()).toEqual([]);
+  });
+});
+
+describe('the wire layer under batch()', () => {
+  it('splits a window that outgrows its byte limit and keeps every outcome in place', async () => {
+    // 40 operations, windows of 16, but at most 1,000 bytes (about 6 requests) per datagram.
+    const w = new OpWriter();
+    const key = { family: 2, protocol: 6, address: '192.0.2.1', port: 80, fwmark: 0 };
+    w.service(BATCH_OP.addService, { ...key, scheduler: 'wlc', pe: '', flags: 0, timeout: 0, netmask: 0xffffffff });
+    for (let i = 0; i < 39; i++) {
+      // Every tenth destination twice: the second add fails with EEXIST.
+      const port = i % 10 === 9 ? i - 1 + 1000 : i + 1000;
+      w.destination(BATCH_OP.addDestination, key, { family: 2, address: '203.0.113.2', port, forwarding: 0, weight: 1, upperThreshold: 0, lowerThreshold: 0, tunnelType: 0, tunnelPort: 0, tunnelFlags: 0 });
+    }
+    const h = await native().open({ timeoutMs: 10000 });
+    try {
+      const failures = await h.runBatch(w.finish(), { window: 16, windowBytes: 1000 });
+      expect(failures.map(([i, e]) => [i, e.errno])).toEqual([[10, -17], [20, -17], [30, -17]]);
+    } finally {
+      h.close();
+    }
+    expect(saved().filter((l) => l.startsWith('-a'))).toHaveLength(36);
   });
 });
