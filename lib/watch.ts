@@ -66,12 +66,19 @@ export function checkWatchOptions(v: unknown): number {
   return optionalInteger('options.interval', o.interval, 100, 86400000, 2000);
 }
 
+/** One iterator's unread samples, and its wait for the next one. */
+interface Reader {
+  queue: WatchSample[];
+  waiter?: { resolve: (r: IteratorResult<WatchSample>) => void; reject: (e: unknown) => void };
+}
+
 /**
  * Emits 'sample' (WatchSample), 'change' (each TableChange) and 'error', and
  * is an async iterator of samples. While an iterator has a sample it has not
  * read yet, the next snapshot waits (nothing is dropped: the next sample's
  * deltas and changes span the longer interval). close() stops the timer;
- * iterators then end.
+ * iterators then end. A failed snapshot ends the watch: iterators throw it,
+ * and 'error' is emitted (as EventEmitters do, it throws when nothing takes it).
  */
 export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
   readonly #snapshot: Snap;
@@ -79,9 +86,7 @@ export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   #previous: { time: number; index: TableIndex; stats: Map<string, Stats> } | undefined;
-  #queue: WatchSample[] = [];
-  #iterators = 0;
-  #waiters: Array<{ resolve: (r: IteratorResult<WatchSample>) => void; reject: (e: unknown) => void }> = [];
+  readonly #readers = new Set<Reader>();
   #failure: unknown;
 
   /** @internal Created by Ipvs.watch(). */
@@ -96,39 +101,60 @@ export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
     return this.#closed;
   }
 
-  /** Stops the timer; a snapshot under way is dropped. Idempotent. */
+  /** Stops the timer; a snapshot under way is dropped; iterators end. Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    for (const w of this.#waiters.splice(0)) w.resolve({ value: undefined, done: true });
+    for (const r of this.#readers) {
+      r.waiter?.resolve({ value: undefined, done: true });
+      r.waiter = undefined;
+    }
     this.emit('close');
   }
 
   async #tick(): Promise<void> {
-    if (this.#queue.length > 0) {
+    if ([...this.#readers].some((r) => r.queue.length > 0)) {
       // An iterator has not read the last sample yet: wait for it.
       this.#timer = setTimeout(() => void this.#tick(), this.#interval);
       return;
     }
+    let sample: WatchSample;
     try {
       const time = Date.now();
       const records = await this.#snapshot();
       if (this.#closed) return;
       const services = await readSnapshot(records);
-      this.#publish(await this.#sample(time, services, await indexRecords(records, services)));
+      sample = await this.#sample(time, services, await indexRecords(records, services));
     } catch (e) {
       if (this.#closed) return;
-      this.#failure = e;
-      for (const w of this.#waiters.splice(0)) w.reject(e);
-      if (this.listenerCount('error') > 0) this.emit('error', e);
-      this.close();
+      this.#fail(e);
       return;
     }
+    if (this.#closed) return; // closed while the sample was being made: dropped
+    this.#publish(sample);
     if (!this.#closed) this.#timer = setTimeout(() => void this.#tick(), this.#interval);
   }
 
+  /**
+   * A failed snapshot ends the watch. Iterators throw it; 'error' is emitted
+   * as EventEmitters do (without a listener, and with no iterator to take it,
+   * that throws: an error is never dropped).
+   */
+  #fail(e: unknown): void {
+    this.#failure = e;
+    let taken = false;
+    for (const r of this.#readers) {
+      if (r.waiter) {
+        r.waiter.reject(e);
+        r.waiter = undefined;
+      }
+      taken = true;
+    }
+    this.close();
+    if (!taken || this.listenerCount('error') > 0) this.emit('error', e);
+  }
   async #sample(time: number, services: SnapshotService[], index: TableIndex): Promise<WatchSample> {
     const prev = this.#previous;
     const seconds = prev ? (time - prev.time) / 1000 : 0;
@@ -153,30 +179,41 @@ export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
   #publish(sample: WatchSample): void {
     this.emit('sample', sample);
     for (const c of sample.changes) this.emit('change', c);
-    const waiter = this.#waiters.shift();
-    if (waiter) return waiter.resolve({ value: sample, done: false });
-    if (this.#iterators > 0) this.#queue.push(sample);
+    // Every iterator gets every sample.
+    for (const r of this.#readers) {
+      if (r.waiter) {
+        r.waiter.resolve({ value: sample, done: false });
+        r.waiter = undefined;
+      } else {
+        r.queue.push(sample);
+      }
+    }
   }
 
+  /**
+   * The samples from now on; several iterators each get all of them (one
+   * that stops reading holds the others back: nothing is dropped). Leaving
+   * the last one (break, return, throw) ends the watch.
+   */
   async *[Symbol.asyncIterator](): AsyncGenerator<WatchSample, void, undefined> {
-    this.#iterators++;
+    const reader: Reader = { queue: [] };
+    this.#readers.add(reader);
     try {
       for (;;) {
-        const next = this.#queue.shift();
+        const next = reader.queue.shift();
         if (next) {
           yield next;
           continue;
         }
         if (this.#failure) throw this.#failure;
         if (this.#closed) return;
-        const r = await new Promise<IteratorResult<WatchSample>>((resolve, reject) => this.#waiters.push({ resolve, reject }));
+        const r = await new Promise<IteratorResult<WatchSample>>((resolve, reject) => (reader.waiter = { resolve, reject }));
         if (r.done) return;
         yield r.value;
       }
     } finally {
-      // Leaving the loop (break, return, throw) ends the watch.
-      this.#iterators--;
-      this.close();
+      this.#readers.delete(reader);
+      if (this.#readers.size === 0) this.close();
     }
   }
 }

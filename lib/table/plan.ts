@@ -58,7 +58,8 @@ export class PlannedChange implements TableChange {
   readonly #service: RawServiceKey | RawService;
   readonly #destination: RawDestination | undefined;
   readonly #old: RawService | RawDestination | KernelService | undefined;
-  destination?: DestinationKey;
+  // Declared only: present (as an own property) on destination changes alone.
+  declare destination?: DestinationKey;
 
   constructor(
     readonly action: TableChange['action'],

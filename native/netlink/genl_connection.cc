@@ -2,7 +2,9 @@
 
 #include <errno.h>
 
+#include <algorithm>
 #include <cstring>
+#include <exception>
 #include <ctime>
 
 #include "batch_reader.h"
@@ -111,38 +113,60 @@ void GenlConnection::Transact(GenlRequest& request, const Handler& on_message,
 
 namespace nl {
 
+namespace {
+
+// Anything thrown while a batch runs, as an nl::Error (bad_alloc and the like
+// become ENOMEM), so that every outcome can carry it.
+Error AsError(std::exception_ptr p) {
+  try {
+    std::rethrow_exception(p);
+  } catch (const Error& e) {
+    return e;
+  } catch (const std::exception& e) {
+    return Error(ErrorOrigin::kSystem, ENOMEM, "batch", e.what());
+  } catch (...) {
+    return Error(ErrorOrigin::kSystem, ENOMEM, "batch", "unknown failure");
+  }
+}
+
+}  // namespace
+
 std::vector<BatchOutcome> GenlConnection::TransactBatch(size_t count, const RequestSource& next,
                                                         const BatchOptions& options) {
   std::vector<BatchOutcome> out(count);
   const size_t window = options.window == 0 ? 1 : options.window;
-  for (size_t begin = 0; begin < count;) {
-    const size_t end = begin + window < count ? begin + window : count;
-    try {
-      SendWindow(next, begin, end, options, out);
-    } catch (const Error& e) {
-      for (size_t i = end; i < count; ++i) out[i] = NotSent(e);
-      break;
+  size_t settled = 0;  // outcomes before this one are final
+  try {
+    while (settled < count) settled = SendWindow(next, settled, std::min(settled + window, count), options, out);
+  } catch (...) {
+    // SendWindow settled what it sent; nothing after that went out.
+    const Error cause = AsError(std::current_exception());
+    for (size_t i = settled; i < count; ++i) {
+      if (!out[i]) out[i] = NotSent(cause);
     }
-    begin = end;
   }
   return out;
 }
 
-void GenlConnection::SendWindow(const RequestSource& next, size_t begin, size_t end, const BatchOptions& options,
-                                std::vector<BatchOutcome>& out) {
+size_t GenlConnection::SendWindow(const RequestSource& next, size_t begin, size_t end, const BatchOptions& options,
+                                  std::vector<BatchOutcome>& out) {
   Socket& sock = socket();
+  // Bounded by the socket too: the whole datagram must fit its send buffer,
+  // and every answer (one per failure, in the worst case) its receive buffer.
+  const size_t max_bytes = std::min(options.window_bytes, sock.max_datagram());
+  end = std::min(end, begin + sock.max_answers());
   const uint32_t first_seq = seq_ + 1;
   batch_buf_.clear();
-  // The window also ends early at window_bytes; requests are taken in order.
   size_t last = begin;
-  while (last < end && (last == begin || batch_buf_.size() < options.window_bytes)) {
+  while (last < end && (last == begin || batch_buf_.size() < max_bytes)) {
     GenlRequest r = next();
     r.SetFamily(family_id_);
     r.SetFlags(r.flags() & ~kFlagAck);
-    const std::vector<uint8_t>& bytes = r.Finish(++seq_, sock.port_id());
+    const std::vector<uint8_t>& bytes = r.Finish(seq_ + 1 + (last - begin), sock.port_id());
     batch_buf_.insert(batch_buf_.end(), bytes.begin(), bytes.end());
     ++last;
   }
+  seq_ += static_cast<uint32_t>(last - begin);
   // Only the last one asks for an ACK, unless each does.
   for (size_t off = 0, i = begin; i < last; ++i) {
     uint32_t len;
@@ -156,31 +180,31 @@ void GenlConnection::SendWindow(const RequestSource& next, size_t begin, size_t 
     off += Align4(len);
   }
   const size_t count = last - begin;
+  sock.Send(batch_buf_);  // a failure here sent nothing: the caller reports the rest as not sent
   std::vector<AckStatus> acks(count);
   BatchReader reader(first_seq, sock.port_id(), acks, 0, count, options.ack_each);
   try {
-    sock.Send(batch_buf_);
     for (bool done = false; !done;) {
       sock.ReceiveSome([&](const uint8_t* data, size_t len) { return done = reader.Feed(data, len); });
     }
-  } catch (const Error& e) {
-    // Answers may still be on their way: start the next request on a new socket.
+  } catch (...) {
+    // Sent, but the answers were lost: the unanswered ones may or may not
+    // have been applied. Answers may still be on their way: the next request
+    // goes out on a new socket.
     socket_.reset();
+    const Error cause = AsError(std::current_exception());
     for (size_t i = 0; i < count; ++i) {
-      if (reader.answered(i)) {
-        if (acks[i].errnum) out[begin + i] = Error(ErrorOrigin::kKernel, acks[i].errnum, "netlink", acks[i].detail);
-      } else {
-        out[begin + i] = e;
-      }
+      if (!reader.answered(i)) out[begin + i] = cause;
+      else if (acks[i].errnum) out[begin + i] = Error(ErrorOrigin::kKernel, acks[i].errnum, "netlink", acks[i].detail);
     }
-    // What this window did not take is not sent either.
-    for (size_t i = last; i < end; ++i) out[i] = NotSent(e);
-    throw;
+    // Settled up to `last`; the caller reports the rest as not sent.
+    for (size_t i = last; i < out.size(); ++i) out[i] = NotSent(cause);
+    return out.size();
   }
   for (size_t i = 0; i < count; ++i) {
     if (acks[i].errnum) out[begin + i] = Error(ErrorOrigin::kKernel, acks[i].errnum, "netlink", acks[i].detail);
   }
-  if (last < end) SendWindow(next, last, end, options, out);
+  return last;
 }
 
 }  // namespace nl

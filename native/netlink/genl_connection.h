@@ -63,10 +63,13 @@ class GenlConnection {
  private:
   // Returns false when the dump was interrupted.
   bool SendAndReceive(GenlRequest& request, const Handler& on_message);
-  // Builds requests [begin, end) into one datagram, sends it and waits for
-  // their answers.
-  void SendWindow(const RequestSource& next, size_t begin, size_t end, const BatchOptions& options,
-                  std::vector<BatchOutcome>& out);
+  // Builds requests from `begin` on (up to `end`, fewer if the socket's
+  // buffers demand) into one datagram, sends it, waits for the answers and
+  // settles their outcomes. Returns where the next window starts (the end of
+  // `out` when the answers were lost and the rest was settled as not sent).
+  // Throws, having settled nothing, when nothing was sent.
+  size_t SendWindow(const RequestSource& next, size_t begin, size_t end, const BatchOptions& options,
+                    std::vector<BatchOutcome>& out);
   uint16_t ResolveFamily();
 
   Socket& socket();

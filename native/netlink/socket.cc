@@ -42,6 +42,17 @@ Socket::Socket(int receive_timeout_ms) {
   if (setsockopt(fd_, SOL_SOCKET, SO_SNDBUFFORCE, &kSocketBufferBytes, sizeof kSocketBufferBytes) < 0) {
     SetIntOption(fd_, SOL_SOCKET, SO_SNDBUF, kSocketBufferBytes);
   }
+  // What the kernel granted (it doubles what it is asked for); without the
+  // privilege for FORCE, as little as net.core.[rw]mem_max allows.
+  int granted = 0;
+  socklen_t glen = sizeof granted;
+  if (getsockopt(fd_, SOL_SOCKET, SO_SNDBUF, &granted, &glen) == 0 && granted > 8192) {
+    max_datagram_ = static_cast<size_t>(granted) - 4096;
+  }
+  glen = sizeof granted;
+  if (getsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &granted, &glen) == 0 && granted >= 2048) {
+    max_answers_ = static_cast<size_t>(granted) / 1024 - 1;
+  }
   if (receive_timeout_ms > 0) {
     timeval tv{receive_timeout_ms / 1000, (receive_timeout_ms % 1000) * 1000};
     setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);

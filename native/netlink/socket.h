@@ -22,6 +22,12 @@ class Socket {
   Socket& operator=(const Socket&) = delete;
 
   uint32_t port_id() const { return port_id_; }
+  // The largest datagram the send buffer takes (netlink refuses more than
+  // the buffer less 32 bytes with EMSGSIZE), with room for one more request.
+  size_t max_datagram() const { return max_datagram_; }
+  // How many answers (ACKs or errors, about 1 KiB of buffer each) the
+  // receive buffer holds before the kernel drops them with ENOBUFS.
+  size_t max_answers() const { return max_answers_; }
   void Send(const std::vector<uint8_t>& bytes);
   // Datagrams from other senders are dropped.
   // Waits for one datagram, then takes whatever else is already queued, up
@@ -44,6 +50,8 @@ class Socket {
   // Not zeroed: pages are only touched (and counted in RSS) when used.
   std::unique_ptr<uint8_t[]> bufs_;
   uint32_t port_id_ = 0;
+  size_t max_datagram_ = 64 * 1024;
+  size_t max_answers_ = 64;
 };
 
 template <typename Fn>

@@ -149,6 +149,23 @@ describe('apply()', () => {
   });
 });
 
+describe('apply() racing another process', () => {
+  it('takes back the destinations it added to a service another process created first', async () => {
+    // Another tool creates the service between apply()'s snapshot and its batch.
+    const original = ctx.ipvs.batch.bind(ctx.ipvs);
+    const batch = vi.spyOn(ctx.ipvs, 'batch').mockImplementationOnce(() => {
+      ipvsadm('-A', '-t', '192.0.2.1:80', '-s', 'lc');
+      return original();
+    });
+    const err = (await ctx.ipvs.apply([table()[0]!]).catch((e: unknown) => e)) as IpvsApplyError;
+    batch.mockRestore();
+    expect(err.failures.map((f) => [f.change, f.error.code])).toEqual([[{ action: 'add', service: web }, 'EEXIST']]);
+    expect(err.rollback).toMatchObject({ complete: true, failures: [] });
+    // Its destinations went into the other's service, and were taken out again.
+    expect(saved()).toEqual(['-A -t 192.0.2.1:80 -s lc']);
+  });
+});
+
 describe('apply() calls on one handle', () => {
   it('run one after another, each planning against what the previous one left', async () => {
     const first = table();

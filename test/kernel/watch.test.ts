@@ -95,6 +95,24 @@ it('close() stops the timer, ends iterators, and errors reach the iterator and l
   expect(errors).toHaveLength(1);
   expect(failing.closed).toBe(true);
 
+  // Two iterators each get every sample; the watch ends when the last one leaves.
+  const both = ipvs.watch({ interval: 100 });
+  const a = both[Symbol.asyncIterator]();
+  const b = both[Symbol.asyncIterator]();
+  const fromA: WatchSample[] = [];
+  const fromB: WatchSample[] = [];
+  for (let i = 0; i < 3; i++) {
+    const [x, y] = await Promise.all([a.next(), b.next()]);
+    fromA.push(x.value as WatchSample);
+    fromB.push(y.value as WatchSample);
+  }
+  expect(fromB.map((x) => x.time)).toEqual(fromA.map((x) => x.time));
+  expect(new Set(fromA.map((x) => x.time)).size).toBe(3);
+  await a.return(undefined);
+  expect(both.closed).toBe(false);
+  await b.return(undefined);
+  expect(both.closed).toBe(true);
+
   expect(() => ipvs.watch({ interval: 10 })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE' }));
   expect(() => ipvs.watch({ every: 1 } as never)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
 });
