@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <optional>
 #include <ctime>
 
 #include "batch_reader.h"
@@ -19,6 +20,13 @@ namespace {
 constexpr uint8_t kCtrlCmdGetFamily = 3;
 constexpr uint16_t kCtrlAttrFamilyId = 1, kCtrlAttrFamilyName = 2;
 constexpr int kMaxDumpRestarts = 3;
+
+bool AllRefusedWith(const std::vector<AckStatus>& acks, int errnum) {
+  for (const AckStatus& a : acks) {
+    if (a.errnum != errnum) return false;
+  }
+  return !acks.empty();
+}
 
 Error NotSent(const Error& cause) {
   return Error(ErrorOrigin::kNotSent, cause.errnum(), cause.syscall(),
@@ -180,21 +188,42 @@ size_t GenlConnection::SendWindow(const RequestSource& next, size_t begin, size_
     off += Align4(len);
   }
   const size_t count = last - begin;
-  sock.Send(batch_buf_);  // a failure here sent nothing: the caller reports the rest as not sent
   std::vector<AckStatus> acks(count);
-  BatchReader reader(first_seq, sock.port_id(), acks, 0, count, options.ack_each);
+  std::optional<BatchReader> reader;
+  bool sending = false;
   try {
-    for (bool done = false; !done;) {
-      sock.ReceiveSome([&](const uint8_t* data, size_t len) { return done = reader.Feed(data, len); });
+    for (bool resent = false;;) {
+      reader.emplace(first_seq, sock.port_id(), acks, 0, count, options.ack_each);
+      sending = true;
+      sock.Send(batch_buf_);
+      sending = false;
+      for (bool done = false; !done;) {
+        sock.ReceiveSome([&](const uint8_t* data, size_t len) { return done = reader->Feed(data, len); });
+      }
+      // Every request refused with ENOENT: the family may have a new id (the
+      // module was reloaded). Once, with the id resolved again, as Transact does.
+      if (resent || !AllRefusedWith(acks, ENOENT)) break;
+      resent = true;
+      const uint16_t id = ResolveFamily();
+      if (id == family_id_) break;
+      family_id_ = id;
+      for (size_t off = 0; off < batch_buf_.size();) {
+        uint32_t len;
+        std::memcpy(&len, &batch_buf_[off], 4);
+        std::memcpy(&batch_buf_[off + 4], &id, 2);
+        off += Align4(len);
+      }
+      acks.assign(count, AckStatus{});
     }
   } catch (...) {
+    if (sending) throw;  // this datagram never went out: the caller reports the rest as not sent
     // Sent, but the answers were lost: the unanswered ones may or may not
     // have been applied. Answers may still be on their way: the next request
     // goes out on a new socket.
     socket_.reset();
     const Error cause = AsError(std::current_exception());
     for (size_t i = 0; i < count; ++i) {
-      if (!reader.answered(i)) out[begin + i] = cause;
+      if (!reader || !reader->answered(i)) out[begin + i] = cause;
       else if (acks[i].errnum) out[begin + i] = Error(ErrorOrigin::kKernel, acks[i].errnum, "netlink", acks[i].detail);
     }
     // Settled up to `last`; the caller reports the rest as not sent.

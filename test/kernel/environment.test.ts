@@ -34,9 +34,12 @@ it('reports a missing IPVS, then survives the module coming back', async () => {
     writeFileSync(MODPROBE, `${modprobe}\n`);
     execFileSync('modprobe', ['ip_vs']);
   }
-  // Re-registered, the family may have a new id: the old handle resolves it again.
-  await survivor.addService({ protocol: 'tcp', address: '192.0.2.1', port: 80, scheduler: 'rr' });
-  expect(saved()).toEqual(['-A -t 192.0.2.1:80 -s rr']);
-  expect(await survivor.services()).toHaveLength(1);
+  // Re-registered, the family may have a new id: the old handle resolves it
+  // again, in a batch (the first thing sent) as in single operations.
+  const svc = { protocol: 'tcp', address: '192.0.2.1', port: 80, scheduler: 'rr' } as const;
+  await survivor.batch().addService(svc).addDestination(svc, { address: '203.0.113.2', port: 80 }).run();
+  expect(saved()).toEqual(['-A -t 192.0.2.1:80 -s rr', '-a -t 192.0.2.1:80 -r 203.0.113.2:80 -m -w 1']);
+  await survivor.addService({ ...svc, port: 81 });
+  expect(await survivor.services()).toHaveLength(2);
   survivor.close();
 });
