@@ -151,7 +151,7 @@ export class Batch {
   async settle(options: BatchRunOptions = {}): Promise<BatchResult[]> {
     const { failed, writer } = await this.#send(options);
     const results: BatchResult[] = [];
-    for (let i = 0; i < writer.count; i++) results.push(new Result(i, OPERATIONS[writer.opAt(i).kind]!, writer));
+    for (let i = 0; i < writer.count; i++) results.push(new Result(i, OPERATIONS[writer.kindAt(i)]!, writer));
     for (const [i, e] of failed) results[i]!.error = e;
     return results;
   }

@@ -3,7 +3,7 @@
  * 'FWM 1 IPv6', '[2001:db8::1]:80'), for error messages.
  * @module
  */
-import { nameOf, PROTOCOL } from './constants';
+import { familyOf, publicServiceKey } from './convert';
 import type { RawDestination, RawServiceKey } from './native';
 import type { Family } from './types';
 
@@ -16,18 +16,12 @@ export function describeService(key: { protocol?: string; address?: string; port
   return `${String(key.protocol).toUpperCase()} ${hostPort(String(key.address), key.port ?? 0, key.family)}`;
 }
 
-function familyOfRaw(af: number): Family {
-  return af === 10 ? 'inet6' : 'inet';
-}
-
 /** describeService() for a raw key. */
 export function describeRawService(k: RawServiceKey): string {
-  const family = familyOfRaw(k.family);
-  if (k.fwmark) return describeService({ fwmark: k.fwmark, family });
-  return describeService({ protocol: nameOf(PROTOCOL, k.protocol) ?? String(k.protocol), address: k.address, port: k.port, family });
+  return describeService({ ...publicServiceKey(k), family: familyOf(k.family) });
 }
 
 /** hostPort() for a raw destination of a service of family `serviceFamily`. */
 export function describeRawDestination(d: RawDestination, serviceFamily: number): string {
-  return hostPort(d.address, d.port, familyOfRaw(d.family ?? serviceFamily));
+  return hostPort(d.address, d.port, familyOf(d.family ?? serviceFamily));
 }

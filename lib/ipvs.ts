@@ -10,13 +10,11 @@ import { describeRawDestination, describeRawService } from './describe';
 import { closedError, IpvsError, toIpvsError, unavailableError, type ErrorTarget } from './errors';
 import { toDaemon, toInfo } from './convert';
 import { native, type NativeHandle } from './native';
-import { parseConnections } from './proc/connections';
+import { connectionChunks, readGlobalStats } from './proc/tables';
 import { readDestinations, readServices, readSnapshot } from './records';
 import { applyTable, type ApplyOptions } from './table/apply';
 import type { TableChange } from './table/plan';
 import { checkWatchOptions, Watch, type WatchOptions } from './watch';
-import { readAll, readLines } from './proc/read';
-import { parseGlobalStats, parsePerCpuStats } from './proc/stats';
 import type {
   Connection,
   ConnectionQuery,
@@ -36,7 +34,6 @@ import type {
   SnapshotService,
   Timeouts,
 } from './types';
-import { checkConnectionQuery } from './validate/connection-query';
 import { checkDaemonSpec, checkDaemonState } from './validate/daemon';
 import { checkDestinationKey, checkDestinationSpec } from './validate/destination';
 import { checkOpenOptions } from './validate/open';
@@ -293,7 +290,7 @@ export class Ipvs {
    */
   async connections(query?: ConnectionQuery): Promise<Connection[]> {
     const out: Connection[] = [];
-    for await (const _ of this.#parseConnections('connections', query, () => out));
+    for await (const _ of connectionChunks(this.#openProc, 'connections', query, () => out));
     return out;
   }
 
@@ -307,22 +304,7 @@ export class Ipvs {
    * for await (const c of ipvs.eachConnection({ template: false })) console.log(c.clientAddress, c.state);
    */
   async *eachConnection(query?: ConnectionQuery): AsyncGenerator<Connection, void, undefined> {
-    for await (const rows of this.#parseConnections('eachConnection', query, () => [])) yield* rows;
-  }
-
-  /** Reads the table a piece at a time, parsing each into the array `sink()` gives; yields that array. */
-  async *#parseConnections(operation: string, query: ConnectionQuery | undefined, sink: () => Connection[]): AsyncGenerator<Connection[]> {
-    const { withOrigin, keep } = checkConnectionQuery(query);
-    const fd = await this.#openProc(operation, withOrigin ? 'ip_vs_conn_sync' : 'ip_vs_conn');
-    try {
-      for await (const text of readLines(fd)) {
-        const rows = sink();
-        parseConnections(text, withOrigin, rows, keep);
-        yield rows;
-      }
-    } catch (e) {
-      throw e instanceof IpvsError ? e : toIpvsError(e, operation);
-    }
+    for await (const rows of connectionChunks(this.#openProc, 'eachConnection', query, () => [])) yield* rows;
   }
 
   /**
@@ -330,14 +312,7 @@ export class Ipvs {
    * zero() (/proc/net/ip_vs_stats), with per-CPU counters.
    */
   async globalStats(): Promise<GlobalStats> {
-    const total = parsed('globalStats', parseGlobalStats, await this.#readProc('globalStats', 'ip_vs_stats'));
-    let perCpu: GlobalStats['perCpu'] = [];
-    try {
-      perCpu = parsed('globalStats', parsePerCpuStats, await this.#readProc('globalStats', 'ip_vs_stats_percpu'));
-    } catch (e) {
-      if ((e as IpvsError).code !== 'ERR_IPVS_UNAVAILABLE') throw e; // kernels before 2.6.37 lack the file
-    }
-    return { ...total, perCpu };
+    return readGlobalStats(this.#openProc);
   }
 
   /** The running sync daemons (none, master, backup or both), with effective settings. */
@@ -363,25 +338,8 @@ export class Ipvs {
     await this.#call('stopDaemon', {}, (h) => h.stopDaemon(s));
   }
 
-  /** Opens an IPVS /proc/net file of the handle's namespace. */
-  async #openProc(operation: string, file: string): Promise<number> {
-    try {
-      return await this.#call(operation, {}, (h) => h.openProcFile(file));
-    } catch (e) {
-      // The files come and go with the ip_vs module.
-      if (e instanceof IpvsError && e.code === 'ENOENT' && e.syscall === 'open') throw unavailableError(e, operation);
-      throw e;
-    }
-  }
-
-  async #readProc(operation: string, file: string): Promise<string> {
-    const fd = await this.#openProc(operation, file);
-    try {
-      return await readAll(fd);
-    } catch (e) {
-      throw toIpvsError(e, operation);
-    }
-  }
+  /** Opens an IPVS /proc/net file of the handle's namespace; resolves its fd. */
+  readonly #openProc = (operation: string, file: string): Promise<number> => this.#call(operation, {}, (h) => h.openProcFile(file));
 
   async #call<T>(operation: string, target: ErrorTarget, run: (h: NativeHandle) => Promise<T>): Promise<T> {
     const handle = this.#handle;
@@ -402,13 +360,4 @@ function notANamespace(cause: IpvsError, netns: unknown): IpvsError {
     syscall: cause.syscall,
     operation: 'open',
   });
-}
-
-/** A /proc file we cannot read is a protocol error, as a malformed netlink reply is. */
-function parsed<T>(operation: string, parse: (text: string) => T, text: string): T {
-  try {
-    return parse(text);
-  } catch (e) {
-    throw new IpvsError({ message: `${operation}: ${(e as Error).message}`, code: 'ERR_IPVS_PROTOCOL', operation });
-  }
 }

@@ -8,19 +8,16 @@
  * @module
  */
 import { FORWARDING, nameOf, PROTOCOL, SVC_FLAG, TUNNEL_CHECKSUM, TUNNEL_TYPE } from './constants';
+import { familyOf } from './convert';
 import type { RawDestination, RawService, RawServiceKey } from './native';
 import { Turns } from './turns';
-import type { Destination, Family, Service, SnapshotService, Stats } from './types';
+import type { Destination, Service, SnapshotService, Stats } from './types';
 import { netmaskFromRaw } from './validate/address';
 
 const SERVICE_LEN = 192;
 /** BigInts of small counter values, made once (BigInts are heap objects). */
 const SMALL: bigint[] = new Array<bigint>(4096);
 const DESTINATION_LEN = 168;
-
-export function familyOf(af: number): Family {
-  return af === 10 ? 'inet6' : 'inet';
-}
 
 /** Interned short names: schedulers and persistence engines repeat across services. */
 const names = new Map<string, string>();
@@ -265,6 +262,13 @@ export class OpWriter {
     return this.#starts.length;
   }
 
+  /** The kind of operation i. */
+  kindAt(i: number): number {
+    const start = this.#starts[i]!;
+    const c = Math.floor(start / CHUNK_LEN);
+    return (c < this.#chunks.length ? this.#chunks[c]! : this.#buf).readUInt32LE(start % CHUNK_LEN);
+  }
+
   /**
    * Operation i read back (its kind, service key and destination identity),
    * for messages: a batch keeps no objects of its own for each operation.
@@ -274,7 +278,7 @@ export class OpWriter {
     const c = Math.floor(start / CHUNK_LEN);
     const buf = c < this.#chunks.length ? this.#chunks[c]! : this.#buf;
     const o = start % CHUNK_LEN;
-    const kind = buf.readUInt32LE(o);
+    const kind = this.kindAt(i);
     const s = o + OP_HEADER_LEN;
     const fwmark = buf.readUInt32LE(s + 8);
     const service = { family: buf.readUInt16LE(s), protocol: buf.readUInt16LE(s + 2), address: fwmark ? '' : buf.toString('latin1', s + 32, s + 32 + buf.readUInt16LE(s + 6)), port: buf.readUInt16LE(s + 4), fwmark };

@@ -22,10 +22,18 @@ export function destinationId(d: RawDestination): string {
   return `${canonicalAddress(d.address)} ${portText(d.port)}`;
 }
 
-export function serviceSettings(s: RawService): string {
-  return `${s.scheduler} ${s.pe} ${s.flags} ${s.timeout} ${s.netmask}`;
+export function sameServiceSettings(a: RawService, b: RawService): boolean {
+  return a.scheduler === b.scheduler && a.pe === b.pe && a.flags === b.flags && a.timeout === b.timeout && a.netmask === b.netmask;
 }
 
-export function destinationSettings(d: RawDestination): string {
-  return `${d.forwarding} ${d.weight} ${d.upperThreshold} ${d.lowerThreshold} ${d.tunnelType} ${d.tunnelPort} ${d.tunnelFlags}`;
+export function sameDestinationSettings(a: RawDestination, b: RawDestination): boolean {
+  return (
+    a.forwarding === b.forwarding &&
+    a.weight === b.weight &&
+    a.upperThreshold === b.upperThreshold &&
+    a.lowerThreshold === b.lowerThreshold &&
+    a.tunnelType === b.tunnelType &&
+    a.tunnelPort === b.tunnelPort &&
+    a.tunnelFlags === b.tunnelFlags
+  );
 }

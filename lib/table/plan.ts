@@ -5,18 +5,18 @@
  * per object of the table, and the event loop gets its turns.
  * @module
  */
-import { PROTOCOL, nameOf } from '../constants';
 import { describeRawService, hostPort } from '../describe';
 import { invalidValue } from '../errors';
 import { BATCH_OP, type RawDestination, type RawService, type RawServiceKey } from '../native';
-import { familyOf, RecordReader } from '../records';
+import { familyOf, publicServiceKey } from '../convert';
+import { RecordReader } from '../records';
 import { Turns } from '../turns';
-import type { DestinationKey, Family, ServiceKey, SnapshotService } from '../types';
+import type { DestinationKey, ServiceKey, SnapshotService } from '../types';
 import { canonicalAddress } from '../validate/address';
 import { checkDestinationSpec } from '../validate/destination';
 import { object, Path } from '../validate/primitives';
 import { checkServiceSpec } from '../validate/service';
-import { destinationId, destinationSettings, serviceId, serviceSettings } from './identity';
+import { destinationId, sameDestinationSettings, sameServiceSettings, serviceId } from './identity';
 
 /** One change of the table, as apply() reports it. */
 export interface TableChange {
@@ -189,13 +189,13 @@ export async function plan(current: TableIndex, desired: DesiredIndex, prune: bo
   for (const [id, want] of desired) {
     const have = current.get(id);
     const svc = want.raw;
-    const key = publicKey(svc); // one object for all of the service's changes
+    const key = publicServiceKey(svc); // one object for all of the service's changes
     if (!have) {
       addServices.push(new PlannedChange('add', key, BATCH_OP.addService, svc));
       // No undo of their own: undoing the service's add removes them.
       for (const d of want.destinations ?? []) addDests.push(new PlannedChange('add', key, BATCH_OP.addDestination, svc, d));
     } else {
-      if (serviceSettings(have.raw) !== serviceSettings(svc)) updateServices.push(new PlannedChange('update', key, BATCH_OP.updateService, svc, undefined, have.raw));
+      if (!sameServiceSettings(have.raw, svc)) updateServices.push(new PlannedChange('update', key, BATCH_OP.updateService, svc, undefined, have.raw));
       if (want.destinations) {
         const wanted = new Set<string>();
         for (const d of want.destinations) {
@@ -203,7 +203,7 @@ export async function plan(current: TableIndex, desired: DesiredIndex, prune: bo
           wanted.add(did);
           const old = have.destinations.get(did);
           if (old === undefined) addDests.push(new PlannedChange('add', key, BATCH_OP.addDestination, svc, d, d));
-          else if (destinationSettings(old) !== destinationSettings(d)) updateDests.push(new PlannedChange('update', key, BATCH_OP.updateDestination, svc, d, old));
+          else if (!sameDestinationSettings(old, d)) updateDests.push(new PlannedChange('update', key, BATCH_OP.updateDestination, svc, d, old));
         }
         for (const [did, old] of have.destinations) {
           if (!wanted.has(did)) deleteDests.push(new PlannedChange('delete', key, BATCH_OP.deleteDestination, have.raw, old, old));
@@ -215,7 +215,7 @@ export async function plan(current: TableIndex, desired: DesiredIndex, prune: bo
   }
   if (prune) {
     for (const [id, have] of current) {
-      if (!desired.has(id)) deleteServices.push(new PlannedChange('delete', publicKey(have.raw), BATCH_OP.deleteService, have.raw, undefined, have));
+      if (!desired.has(id)) deleteServices.push(new PlannedChange('delete', publicServiceKey(have.raw), BATCH_OP.deleteService, have.raw, undefined, have));
     }
   }
   return [...addServices, ...updateServices, ...deleteDests, ...updateDests, ...addDests, ...deleteServices];
@@ -244,10 +244,4 @@ export function undo(p: PlannedChange): RawStep[] {
       return readd;
     }
   }
-}
-
-/** A raw key as users write keys: { protocol, address, port } or { fwmark, family }. */
-export function publicKey(k: RawServiceKey): ServiceKey {
-  if (k.fwmark) return { fwmark: k.fwmark, family: familyOf(k.family) as Family };
-  return { protocol: nameOf(PROTOCOL, k.protocol) ?? (String(k.protocol) as 'tcp'), address: canonicalAddress(k.address), port: k.port };
 }

@@ -29,8 +29,16 @@ Service Client::GetService(const ServiceKey& key) {
 }
 
 std::vector<Destination> Client::GetDestinations(const ServiceKey& key) {
-  return Collect<Destination>(GetDestinationsRequest(key),
-                              [&key](const nl::Message& m) { return DecodeDestination(m, key.family); });
+  std::vector<Destination> out;
+  CollectDestinations(key, out);
+  return out;
+}
+
+void Client::CollectDestinations(const ServiceKey& key, std::vector<Destination>& out) {
+  out.clear();
+  nl::GenlRequest request = GetDestinationsRequest(key);
+  conn_.Transact(
+      request, [&](const nl::Message& m) { out.push_back(DecodeDestination(m, key.family)); }, [&] { out.clear(); });
 }
 
 Info Client::GetInfo() {
@@ -53,11 +61,7 @@ void Client::VisitSnapshot(const std::function<void(size_t)>& on_count,
   on_count(services.size());
   std::vector<Destination> dests;  // reused: its capacity stays
   for (const Service& s : services) {
-    nl::GenlRequest request = GetDestinationsRequest(s.key);
-    dests.clear();
-    conn_.Transact(
-        request, [&](const nl::Message& m) { dests.push_back(DecodeDestination(m, s.key.family)); },
-        [&] { dests.clear(); });
+    CollectDestinations(s.key, dests);
     visit(s, dests);
   }
 }

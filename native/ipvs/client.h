@@ -44,6 +44,8 @@ class Client {
  private:
   template <typename T, typename Decode>
   std::vector<T> Collect(nl::GenlRequest request, Decode decode);
+  // A service's destinations into `out` (cleared first; its capacity stays).
+  void CollectDestinations(const ServiceKey& key, std::vector<Destination>& out);
 
   nl::GenlConnection conn_;
 };
