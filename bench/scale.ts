@@ -7,14 +7,11 @@
 //   npm run bench                 (boots the test kernel: test/harness/run.mjs bench)
 //   node test/harness/run.mjs bench [services=10000] [destinations=4] [runs=3]
 //
-// Every create runs in a fresh network namespace: after a flush the kernel
-// keeps deleted destinations in a per-namespace "trash" for minutes and every
-// new destination scans it (bench/raw/README.md), which would measure the
-// trash instead of the create.
-import { execFileSync } from 'node:child_process';
+// Every create runs in a fresh network namespace (bench/namespaces.ts).
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Ipvs, type DesiredService } from '../lib/index';
+import { dropNamespace, freshNamespace as freshNs, median, sh, sleep, timed } from './namespaces';
 import { desiredTable, ipvsadmRules } from './table';
 
 const [rawBin, servicesArg, destinationsArg, runsArg] = process.argv.slice(2);
@@ -24,33 +21,14 @@ const D = Number(destinationsArg ?? 4);
 const RUNS = Number(runsArg ?? 3);
 const RULES = '/tmp/ipvs-bench-rules';
 
-const sh = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'pipe'] });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-let nsCount = 0;
-/** A fresh namespace with lo up (IPv4 real servers must be unicast in its routes), warmed by one tiny service. */
-function freshNamespace(): string {
-  const ns = `ipvs-bench-${process.pid}-${nsCount++}`;
-  sh('ip', 'netns', 'add', ns);
-  sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
-  // The namespace's estimator thread starts with its first service: not part of any measurement.
+const warm = (ns: string) => {
   sh('ip', 'netns', 'exec', ns, rawBin!, 'create', '1', '1');
   sh('ip', 'netns', 'exec', ns, rawBin!, 'flush');
-  return ns;
-}
-async function dropNamespace(ns: string): Promise<void> {
-  sh('ip', 'netns', 'del', ns);
-  await sleep(2000); // its teardown runs on the one CPU of the test kernel
-}
+};
+const freshNamespace = () => freshNs(warm);
+
 /** Seconds, as ipvs-raw prints them ('... seconds=0.123 ...'). */
 const rawSeconds = (out: string) => Number(/seconds=([\d.]+)/.exec(out)![1]);
-/** A command's wall time, seconds. */
-function timed(cmd: string, ...args: string[]): number {
-  const t = performance.now();
-  execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], maxBuffer: 1 << 30 });
-  return (performance.now() - t) / 1000;
-}
 
 /** Event-loop stalls and GC pauses while `f` runs (ms), and RSS growth (MB). */
 async function observed<T>(f: () => Promise<T>): Promise<{ value: T; seconds: number; stall: number; gc: number; rss: number }> {

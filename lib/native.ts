@@ -5,6 +5,7 @@
  * translate between them and the public types.
  * @module
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { RawOpenOptions } from './validate/open';
 
@@ -133,7 +134,14 @@ export function native(): NativeBinding {
   if (!binding) {
     const override = process.env.IPVS_ADDON;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    binding = (override ? require(path.resolve(override)) : require('node-gyp-build')(path.join(__dirname, '..'))) as NativeBinding;
+    binding = (override ? require(path.resolve(override)) : require('node-gyp-build')(packageRoot())) as NativeBinding;
   }
   return binding;
+}
+
+/** The package's directory (the nearest with a package.json): lib/.. from source, dist/lib/../.. when built. */
+function packageRoot(): string {
+  let dir = path.join(__dirname, '..');
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
 }

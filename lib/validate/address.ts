@@ -54,14 +54,9 @@ export function netmaskFromRaw(raw: number, fam: Family): string | number {
   return [24, 16, 8, 0].map((shift) => (raw >>> shift) & 0xff).join('.');
 }
 
-/**
- * A valid address as inet_ntop() writes it (and the kernel's replies show
- * it): IPv4 is already canonical once valid; IPv6 is expanded and compressed
- * again ('2001:DB8:0::1' -> '2001:db8::1').
- */
-export function canonicalAddress(valid: string): string {
-  if (!valid.includes(':')) return valid;
-  let text = valid.toLowerCase();
+/** The eight 16-bit groups of a valid IPv6 address ('::ffff:1.2.3.4' included). */
+export function ipv6Groups(valid: string): number[] {
+  let text = valid;
   // An embedded IPv4 tail becomes two groups.
   const dot = text.lastIndexOf('.');
   if (dot >= 0) {
@@ -71,7 +66,17 @@ export function canonicalAddress(valid: string): string {
   }
   const [head, tail] = text.split('::') as [string, string | undefined];
   const left = head ? head.split(':') : [];
-  const right = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const right = tail ? tail.split(':') : [];
   const groups = tail === undefined ? left : [...left, ...new Array<string>(8 - left.length - right.length).fill('0'), ...right];
-  return ipv6FromFull(groups.map((g) => g.padStart(4, '0')).join(':'));
+  return groups.map((g) => parseInt(g, 16));
+}
+
+/**
+ * A valid address as inet_ntop() writes it (and the kernel's replies show
+ * it): IPv4 is already canonical once valid; IPv6 is expanded and compressed
+ * again ('2001:DB8:0::1' -> '2001:db8::1').
+ */
+export function canonicalAddress(valid: string): string {
+  if (!valid.includes(':')) return valid;
+  return ipv6FromFull(ipv6Groups(valid).map((g) => g.toString(16).padStart(4, '0')).join(':'));
 }

@@ -41,11 +41,15 @@ export function oneOf<T extends string>(name: Name, v: unknown, values: readonly
   return v as T;
 }
 
-/** A kernel module-style name (scheduler, persistence engine): 1..15 of [A-Za-z0-9_-]. */
+/**
+ * A scheduler or persistence-engine name: what fits the kernel's field (1..15
+ * bytes, no NUL). Which names exist is the kernel's to say (ENOENT), as for
+ * ipvsadm: modules can be added at any time.
+ */
 export function moduleName(name: Name, v: unknown, maxLength: number): string {
   if (typeof v !== 'string') throw invalidType(name, 'of type string', v);
-  if (v.length === 0 || v.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(v)) {
-    throw invalidValue(name, v, `must be 1 to ${maxLength} letters, digits, '_' or '-'`);
+  if (v.length === 0 || v.includes('\0') || Buffer.byteLength(v) > maxLength) {
+    throw invalidValue(name, v, `must be 1 to ${maxLength} bytes, without NUL`);
   }
   return v;
 }

@@ -1,11 +1,11 @@
 // The environment around the API: a kernel without IPVS (module gone and not
 // loadable) gives ERR_IPVS_UNAVAILABLE with what to do, and a handle opened
 // before the module was reloaded finds the new family id by itself.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { Ipvs } from '../../lib/index';
-import { ipvsadm, saved } from './helpers';
+import { IPVSADM_JS, ipvsadm, saved } from './helpers';
 
 const MODPROBE = '/proc/sys/kernel/modprobe';
 
@@ -30,6 +30,20 @@ it('reports a missing IPVS, then survives the module coming back', async () => {
     // The /proc files went with the module.
     await expect(survivor.connections()).rejects.toMatchObject({ code: 'ERR_IPVS_UNAVAILABLE', operation: 'connections' });
     await expect(survivor.globalStats()).rejects.toMatchObject({ code: 'ERR_IPVS_UNAVAILABLE', operation: 'globalStats' });
+
+    // ipvsadm-js says what ipvsadm says (both try /sbin/modprobe, made to fail
+    // in a mount namespace of their own).
+    const withoutModprobe = (...cmd: string[]) => {
+      const r = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind /bin/false /sbin/modprobe && exec "$@"', 'sh', ...cmd], { encoding: 'utf8' });
+      return { stdout: r.stdout, stderr: r.stderr, status: r.status };
+    };
+    const theirs = withoutModprobe('ipvsadm', '-Ln');
+    expect(theirs).toEqual({
+      stdout: '',
+      stderr: "Can't initialize ipvs: Protocol not available\nAre you sure that IP Virtual Server is built in the kernel or as module?\n",
+      status: 2,
+    });
+    expect(withoutModprobe(process.execPath, IPVSADM_JS, '-Ln')).toEqual(theirs);
   } finally {
     writeFileSync(MODPROBE, `${modprobe}\n`);
     execFileSync('modprobe', ['ip_vs']);

@@ -1,8 +1,12 @@
 // Shared by the kernel tests: the reference CLI and a fresh handle per file.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import { Ipvs, type Connection } from '../../lib/index';
 import { natTopology, type NatTopology } from '../harness/topology';
+
+/** The built ipvsadm-js command (npm run build). */
+export const IPVSADM_JS = resolve(__dirname, '../../dist/examples/ipvsadm/bin.js');
 
 /** Runs the real ipvsadm; throws with its stderr on failure. */
 export function ipvsadm(...args: string[]): string {
