@@ -29,6 +29,11 @@ export function strtol(s: string): { value: bigint; end: number; overflow: boole
 
 /** ipvsadm's string_to_number(): a whole decimal number within [min, max], else -1. */
 export function stringToNumber(s: string, min: number, max: number): number {
+  // Plain digits, the usual case, without strtol's BigInt.
+  if (s.length > 0 && s.length <= 15 && /^[0-9]+$/.test(s)) {
+    const v = Number(s);
+    return v >= min && v <= max ? v : -1;
+  }
   const { value, end, overflow } = strtol(s);
   if (end === s.length && end !== 0 && !overflow && value >= BigInt(min) && value <= BigInt(max)) return Number(value);
   return -1;

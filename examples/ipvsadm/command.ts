@@ -63,8 +63,8 @@ export interface DaemonArgs {
 
 export interface Command {
   cmd: number;
-  /** Which options were given: one byte per OPT number. */
-  options: Uint8Array;
+  /** Which options were given: 1 at each given OPT number. */
+  options: number[];
   format: number;
   svc: Svc;
   dest: Dest;
@@ -75,13 +75,16 @@ export interface Command {
 /** What parsing gave: a command, or a popt error already reported (ipvsadm returns -1 and goes on). */
 export type Parsed = { command: Command } | { poptError: true };
 
-export const has = (options: Uint8Array, opt: number): boolean => options[opt] === 1;
+export const has = (options: readonly number[], opt: number): boolean => options[opt] === 1;
 
 const ALL_OPTS = [...OPT_NAMES.keys()];
+const NO_OPTIONS: number[] = OPT_NAMES.map(() => 0);
 const COMMANDS: Record<string, number> = {
   A: CMD.ADD, E: CMD.EDIT, D: CMD.DEL, a: CMD.ADDDEST, e: CMD.EDITDEST, d: CMD.DELDEST, C: CMD.FLUSH,
   L: CMD.LIST, l: CMD.LIST, Z: CMD.ZERO, set: CMD.TIMEOUT, R: CMD.RESTORE, S: CMD.SAVE,
 };
+
+type ServiceFields = Pick<Svc, 'af' | 'addr' | 'port' | 'netmask' | 'protocol'>;
 
 const SERVICE_ADDR = 1;
 const SERVICE_PORT = 2;
@@ -103,8 +106,12 @@ export class CommandParser {
     throw new Exit(255);
   }
 
-  /** parse_service(): fills addr/af/port of `svc` from host[:port] or [v6]:port. */
-  private async parseService(text: string, svc: { af: number; addr: string; port: number; netmask: number; protocol: number }): Promise<number> {
+  /**
+   * parse_service(): fills addr/af/port of `svc` from host[:port] or
+   * [v6]:port. A Promise only when a host name must be looked up (a restore
+   * of numeric rules never waits).
+   */
+  private parseService(text: string, svc: ServiceFields): number | Promise<number> {
     if (strIsDigit(text)) return 0;
     let buf = text;
     let portText: string | null = null;
@@ -120,16 +127,27 @@ export class CommandParser {
       svc.addr = buf;
       svc.af = AF_INET6;
       svc.netmask = 128;
-    } else {
-      const colon = buf.lastIndexOf(':');
-      portText = colon >= 0 ? buf.slice(colon + 1) : null;
-      if (colon >= 0) buf = buf.slice(0, colon);
-      const v4 = inetAton(buf);
-      const addr = v4 !== null ? ipv4ToString(v4) : await this.resolver.hostToAddress(buf);
+      return this.servicePort(portText, svc);
+    }
+    const colon = buf.lastIndexOf(':');
+    const port = colon >= 0 ? buf.slice(colon + 1) : null;
+    if (colon >= 0) buf = buf.slice(0, colon);
+    const v4 = inetAton(buf);
+    if (v4 !== null) {
+      svc.addr = ipv4ToString(v4);
+      svc.af = AF_INET;
+      return this.servicePort(port, svc);
+    }
+    return this.resolver.hostToAddress(buf).then((addr) => {
       if (addr === undefined) return 0;
       svc.addr = addr;
       svc.af = AF_INET;
-    }
+      return this.servicePort(port, svc);
+    });
+  }
+
+  /** parse_service()'s port part: a number or a service name of the protocol. */
+  private servicePort(portText: string | null, svc: ServiceFields): number {
     let result = SERVICE_ADDR;
     if (portText !== null) {
       result |= SERVICE_PORT;
@@ -193,7 +211,7 @@ export class CommandParser {
   async parse(argv: readonly string[]): Promise<Parsed> {
     const c: Command = {
       cmd: 0,
-      options: new Uint8Array(OPT_NAMES.length),
+      options: NO_OPTIONS.slice(),
       format: 0,
       svc: { af: 0, protocol: 0, addr: '', port: 0, fwmark: 0, sched: '', flags: 0, timeout: 0, netmask: 0xffffffff, pe: '' },
       dest: { af: 0, addr: '', port: 0, fwd: FWD.DROUTE, weight: 1, upper: 0, lower: 0, tunType: 0, tunPort: 0, tunFlags: 0 },
@@ -231,7 +249,9 @@ export class CommandParser {
         case 'sctp-service':
           this.setOption(c, OPT.SERVICE);
           c.svc.protocol = tag === 't' ? IPPROTO.TCP : tag === 'u' ? IPPROTO.UDP : IPPROTO.SCTP;
-          if (!((await this.parseService(arg, c.svc)) & SERVICE_ADDR)) this.fail(2, 'illegal virtual server address[:port] specified');
+          const parsed = this.parseService(arg, c.svc);
+          // Awaited only for a host name: no microtask per numeric address.
+          if (!((typeof parsed === 'number' ? parsed : await parsed) & SERVICE_ADDR)) this.fail(2, 'illegal virtual server address[:port] specified');
           break;
         case 'f':
           this.setOption(c, OPT.SERVICE);
@@ -262,7 +282,8 @@ export class CommandParser {
         case 'r': {
           this.setOption(c, OPT.SERVER);
           const t = { ...c.svc };
-          const parse = await this.parseService(arg, t);
+          const pending = this.parseService(arg, t);
+          const parse = typeof pending === 'number' ? pending : await pending;
           c.dest.af = t.af;
           c.dest.addr = t.addr;
           c.dest.port = t.port;
@@ -447,7 +468,7 @@ export class CommandParser {
   }
 
   /** generic_opt_check() / tunnel_opt_check(): one row of a rules table. */
-  private checkTable(row: string, options: Uint8Array, columns: readonly number[], what: string, kind: string): void {
+  private checkTable(row: string, options: readonly number[], columns: readonly number[], what: string, kind: string): void {
     let last = 0;
     let count = 0;
     for (let j = 0; j < columns.length; j++) {

@@ -16,28 +16,40 @@ import { callOf, destinationSpec, serviceKey, serviceSpec } from './to-api';
 import { ipvsStrerror, type Call } from './messages';
 import { BufferedOutput, Exit } from './output';
 
-const BLANKS = /[ \t\r]+/;
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13; // ' ', tab, CR
+
+/** The words of text[start, end) (blank-separated), the word "ipvsadm" left out, after `program`. */
+function words(text: string, start: number, end: number, program: string): string[] {
+  const a = [program];
+  let i = start;
+  for (;;) {
+    while (i < end && isBlank(text.charCodeAt(i))) i++;
+    if (i >= end) return a;
+    const from = i;
+    while (i < end && !isBlank(text.charCodeAt(i))) i++;
+    const w = text.slice(from, i);
+    if (w !== 'ipvsadm') a.push(w);
+  }
+}
 
 /**
- * The argument vectors of stdin's lines (program name first): words split
- * on blanks (' ', tab, CR). A last line that ends in blanks without a
- * newline is dropped, as config_stream_read()'s fscanf() loop leaves it.
+ * The argument vectors of stdin's lines (program name first), one at a time
+ * (a large restore keeps no array of all its lines). A last line that ends
+ * in blanks without a newline is dropped, as config_stream_read()'s fscanf()
+ * loop leaves it.
  */
-export function restoreLines(text: string, program: string): string[][] {
-  const segments = text.split('\n');
-  const last = segments.pop()!;
-  const lines: string[][] = [];
-  const words = (line: string) => {
-    const a = [program];
-    for (const w of line.split(BLANKS)) if (w && w !== 'ipvsadm') a.push(w);
-    return a;
-  };
-  for (const line of segments) lines.push(words(line));
-  if (last && !/[ \t\r]$/.test(last)) {
-    const a = words(last);
-    if (a.length > 1) lines.push(a);
+export function* restoreLines(text: string, program: string): Generator<string[]> {
+  let start = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) break;
+    yield words(text, start, nl, program);
+    start = nl + 1;
   }
-  return lines;
+  if (start < text.length && !isBlank(text.charCodeAt(text.length - 1))) {
+    const a = words(text, start, text.length, program);
+    if (a.length > 1) yield a;
+  }
 }
 
 /** The changes a batch can carry. */
@@ -52,7 +64,7 @@ export class Restorer {
   }
 
   /** restore_table(): the result of the last line, 0 or -1. */
-  async run(lines: string[][]): Promise<number> {
+  async run(lines: Iterable<string[]>): Promise<number> {
     let result = 0;
     try {
       for (const argv of lines) {

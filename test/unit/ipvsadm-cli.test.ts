@@ -127,7 +127,7 @@ describe('listing pieces', () => {
 });
 
 describe('-R input', () => {
-  const lines = (text: string) => restoreLines(text, 'ipvsadm').map((a) => a.slice(1).join(' '));
+  const lines = (text: string) => [...restoreLines(text, 'ipvsadm')].map((a) => a.slice(1).join(' '));
 
   it('splits on blanks, drops the word ipvsadm, keeps empty lines as empty commands', () => {
     expect(lines('-A -t 1.1.1.1:80\n\n ipvsadm  -a\t-t 1.1.1.1:80 -r 2.2.2.2\r\n')).toEqual(['-A -t 1.1.1.1:80', '', '-a -t 1.1.1.1:80 -r 2.2.2.2']);
