@@ -392,8 +392,8 @@ export const CASES: Record<string, Case[]> = {
 /**
  * With real traffic (test/harness/topology.ts: client -> VIP 198.51.100.1 ->
  * rs1/rs2 over NAT, persistence templates, SIP PE, a 150 MB upload for
- * counters above 10^8): listings whose numbers move are compared at a moment
- * both reads agree (retried), never with tolerances.
+ * counters above 10^8): listings whose numbers move (rates, expiry times)
+ * are compared at a moment both reads agree (retried), never with tolerances.
  */
 export const TRAFFIC_CASES: Case[] = cases(
   '-Ln',
@@ -409,8 +409,8 @@ export const TRAFFIC_CASES: Case[] = cases(
   { ...c('-lnc --persistent-conn'), sip: true },
   '-Lc',
   '-Lnc --nosort',
-  '-Ln -t 198.51.100.1:80 --stats',
-  '-Ln -u 198.51.100.1:53 --rate',
-  '-Z -t 198.51.100.1:81',
+  '-Ln -t 198.51.100.1:7080 --stats',
+  '-Ln -u 198.51.100.1:7053 --rate',
+  '-Z -t 198.51.100.1:7081',
   '-Ln --stats',
 );

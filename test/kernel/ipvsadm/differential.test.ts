@@ -91,31 +91,32 @@ describe('fixture traffic', () => {
   beforeAll(async () => {
     t = await natTopology({ prefix: 'ipvsadm-' });
     const dests = (svc: string, port = 8080, v6 = false) => t.servers.map((s) => `-a ${svc} -r ${v6 ? `[${s.v6}]` : s.v4}:${port} -m`);
+    // Virtual ports no other file uses: connection entries outlive this file.
     applyFixture([
-      `-A -t ${vip}:80 -s rr`,
-      ...dests(`-t ${vip}:80`),
-      `-A -u ${vip}:53 -s rr`,
-      ...dests(`-u ${vip}:53`),
-      `-A -t [${t.vip.v6}]:80 -s wrr`,
-      ...dests(`-t [${t.vip.v6}]:80`, 8080, true),
-      `-A -t ${vip}:81 -s rr -p 300 -M 255.255.255.0`,
-      ...dests(`-t ${vip}:81`),
-      `-A -u ${vip}:5060 -s rr -p 3 --pe sip`,
-      `-a -u ${vip}:5060 -r ${t.servers[0]!.v4}:8080 -m`,
+      `-A -t ${vip}:7080 -s rr`,
+      ...dests(`-t ${vip}:7080`),
+      `-A -u ${vip}:7053 -s rr`,
+      ...dests(`-u ${vip}:7053`),
+      `-A -t [${t.vip.v6}]:7080 -s wrr`,
+      ...dests(`-t [${t.vip.v6}]:7080`, 8080, true),
+      `-A -t ${vip}:7081 -s rr -p 60 -M 255.255.255.0`,
+      ...dests(`-t ${vip}:7081`),
+      `-A -u ${vip}:7060 -s rr -p 3 --pe sip`,
+      `-a -u ${vip}:7060 -r ${t.servers[0]!.v4}:8080 -m`,
       `-A -t ${vip}:9100 -s rr`,
       `-a -t ${vip}:9100 -r ${t.servers[0]!.v4}:9100 -m`,
     ]);
-    await t.request(6);
-    await t.request(4, t.vip.v6);
-    await t.udpRequest(4);
-    await t.request(3, vip, 81);
+    await t.request(6, vip, 7080);
+    await t.request(4, t.vip.v6, 7080);
+    await t.udpRequest(4, vip, 7053);
+    await t.request(3, vip, 7081);
     await upload(t, 150 << 20);
     // Counters reach listings through the estimator's kthread: wait until the upload shows.
     await until(async () => (/\d+K/.test(spawnSync('ipvsadm', ['-Ln', '--stats'], { encoding: 'utf8' }).stdout) ? true : undefined), 'counters above 10^8', 30_000);
   }, 180_000);
   afterAll(async () => {
     sh('ipvsadm -C; ipvsadm --set 0 0 300');
-    await until(async () => (spawnSync('ipvsadm', ['-Lnc'], { encoding: 'utf8' }).stdout.includes(':5060') ? undefined : true), 'SIP entries to expire', 30_000);
+    await until(async () => (spawnSync('ipvsadm', ['-Lnc'], { encoding: 'utf8' }).stdout.includes(':7060') ? undefined : true), 'SIP entries to expire', 30_000);
     await t?.teardown();
   }, 60_000);
 
@@ -128,7 +129,7 @@ describe('fixture traffic', () => {
         // outlives its connection: UDP entries live 1 s here (afterAll waits).
         sh('ipvsadm --set 0 0 1');
         const invite = `OPTIONS sip:bob@${vip} SIP/2.0\r\nVia: SIP/2.0/UDP ${t.client.v4}:5060\r\nCall-ID: ${callId}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n`;
-        await t.udpRequest(1, vip, 5060, invite);
+        await t.udpRequest(1, vip, 7060, invite);
       }
       // Expiry times and rates move: compare at a moment both reads agree.
       let theirs = real(c);
