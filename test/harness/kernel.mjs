@@ -28,10 +28,11 @@ const MIRROR = process.env.IPVS_TEST_KERNEL_MIRROR || 'http://deb.debian.org/deb
 const SID_SOURCE = `deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${MIRROR} sid main`;
 
 // command -> Debian package providing it
-const HOST_PACKAGES = { patchelf: 'patchelf', modprobe: 'kmod', ipvsadm: 'ipvsadm', ip: 'iproute2', 'dpkg-deb': 'dpkg', python3: 'python3' };
+const HOST_PACKAGES = { patchelf: 'patchelf', modprobe: 'kmod', ipvsadm: 'ipvsadm', ip: 'iproute2', 'dpkg-deb': 'dpkg', python3: 'python3', 'qemu-aarch64': 'qemu-user' };
+const KERNEL_COMMANDS = ['patchelf', 'modprobe', 'ipvsadm', 'ip', 'dpkg-deb', 'python3'];
 
 /** apt-get install whatever of `commands` is missing (fresh CI machines have none). */
-export function ensureHostPackages(commands = Object.keys(HOST_PACKAGES)) {
+export function ensureHostPackages(commands = KERNEL_COMMANDS) {
   const missing = [...new Set(commands.filter((c) => !haveCommand(c)).map((c) => HOST_PACKAGES[c]))];
   if (missing.length === 0) return;
   if (process.getuid?.() !== 0) throw new HarnessError(`missing packages ${missing.join(' ')}; install them (needs root)`);
