@@ -76,6 +76,11 @@ export class IpvsBatchError extends Error {
 /** Sends a batch's operation records on a handle; resolves [index, error] for each failure. */
 export type BatchSender = (records: Buffer[], wire: BatchWireOptions) => Promise<Array<[number, NativeError]>>;
 
+/**
+ * Operations queued in memory (checked as they are queued) and sent to the
+ * kernel together by run(): many requests per datagram, one result each.
+ * Made by Ipvs.batch().
+ */
 export class Batch {
   readonly #sender: BatchSender;
   // Each operation is written as a record when queued; nothing else is kept.
@@ -91,35 +96,67 @@ export class Batch {
     return this.#writer.count;
   }
 
+  /**
+   * Queues an addService() (checked now: bad input throws here, before anything is sent).
+   * @example
+   * const web = { protocol: 'tcp', address: '10.1.0.1', port: 80 } as const;
+   * await ipvs.batch().addService({ ...web, scheduler: 'rr' }).addDestination(web, { address: '10.2.0.1', port: 8080 }).run();
+   */
   addService(spec: ServiceSpec): this {
     const s = checkServiceSpec(spec);
     return this.#push(BATCH_OP.addService, s.raw);
   }
 
-  /** Replaces a service's settings (defaults for what is not given), as Ipvs.updateService. */
+  /**
+   * Replaces a service's settings (defaults for what is not given), as Ipvs.updateService.
+   * @example
+   * await ipvs.batch().updateService({ protocol: 'tcp', address: '10.1.0.1', port: 80, scheduler: 'wrr' }).run();
+   */
   updateService(spec: ServiceSpec): this {
     const s = checkServiceSpec(spec);
     return this.#push(BATCH_OP.updateService, s.raw);
   }
 
+  /**
+   * Queues a deleteService().
+   * @example
+   * await ipvs.batch().deleteService({ protocol: 'tcp', address: '10.1.0.1', port: 80 }).run();
+   */
   deleteService(key: ServiceKey): this {
     const k = checkServiceKey(key);
     return this.#push(BATCH_OP.deleteService, k.raw);
   }
 
+  /**
+   * Queues an addDestination().
+   * @example
+   * const web = { protocol: 'tcp', address: '10.1.0.1', port: 80 } as const;
+   * const b = ipvs.batch();
+   * for (let i = 1; i <= 4; i++) b.addDestination(web, { address: `10.2.0.${i}`, port: 8080, forwarding: 'masq' });
+   * await b.run();
+   */
   addDestination(key: ServiceKey, dest: DestinationSpec): this {
     const k = checkServiceKey(key);
     const d = checkDestinationSpec(dest, k.family);
     return this.#push(BATCH_OP.addDestination, k.raw, d.raw);
   }
 
-  /** Replaces a destination's settings, as Ipvs.updateDestination. */
+  /**
+   * Replaces a destination's settings, as Ipvs.updateDestination.
+   * @example
+   * await ipvs.batch().updateDestination({ protocol: 'tcp', address: '10.1.0.1', port: 80 }, { address: '10.2.0.1', port: 8080, weight: 0 }).run();
+   */
   updateDestination(key: ServiceKey, dest: DestinationSpec): this {
     const k = checkServiceKey(key);
     const d = checkDestinationSpec(dest, k.family);
     return this.#push(BATCH_OP.updateDestination, k.raw, d.raw);
   }
 
+  /**
+   * Queues a deleteDestination().
+   * @example
+   * await ipvs.batch().deleteDestination({ protocol: 'tcp', address: '10.1.0.1', port: 80 }, { address: '10.2.0.1', port: 8080 }).run();
+   */
   deleteDestination(key: ServiceKey, dest: DestinationKey): this {
     const k = checkServiceKey(key);
     const d = checkDestinationKey(dest);
@@ -139,6 +176,13 @@ export class Batch {
    * A failure of the socket itself ends the batch: the operations it left
    * unanswered carry that error (their outcome is unknown), the ones after
    * them 'ERR_IPVS_NOT_SENT'.
+   * @example
+   * try {
+   *   await batch.run();
+   * } catch (err) {
+   *   if (!(err instanceof IpvsBatchError)) throw err;
+   *   for (const f of err.failures) console.log(f.index, f.operation, f.error?.code);
+   * }
    */
   async run(options: BatchRunOptions = {}): Promise<BatchResult[]> {
     const results = await this.settle(options);

@@ -40,6 +40,11 @@ import { checkOpenOptions } from './validate/open';
 import { checkServiceKey, checkServiceSpec } from './validate/service';
 import { checkTimeouts } from './validate/timeouts';
 
+/**
+ * A handle on the kernel's IPVS: one netlink socket, in the network
+ * namespace it was opened in. Every method is a Promise whose I/O runs on the
+ * libuv thread pool; calls run one at a time, in call order.
+ */
 export class Ipvs {
   #handle: NativeHandle | undefined;
   #applying: Promise<unknown> = Promise.resolve();
@@ -83,13 +88,19 @@ export class Ipvs {
   /**
    * Closes the socket. Calls still queued reject with 'ERR_IPVS_CLOSED'; the
    * one already sent settles with the kernel's answer. Idempotent.
+   * @example
+   * ipvs.close(); // calls made after this reject with 'ERR_IPVS_CLOSED'
    */
   close(): void {
     this.#handle?.close();
     this.#handle = undefined;
   }
 
-  /** Every service with its settings and statistics, in one dump. */
+  /**
+   * Every service with its settings and statistics, in one dump.
+   * @example
+   * for (const s of await ipvs.services()) console.log(s.scheduler, s.stats.connections);
+   */
   async services(): Promise<Service[]> {
     return readServices(await this.#call('services', {}, (h) => h.services()));
   }
@@ -120,13 +131,20 @@ export class Ipvs {
    * Replaces a service's settings, as `ipvsadm -E` does: settings not given
    * are reset to their defaults. To change one setting, pass the service read
    * back with that setting changed: `updateService({ ...svc, scheduler: 'rr' })`.
+   * @example
+   * const svc = await ipvs.service({ protocol: 'tcp', address: '10.1.0.1', port: 80 });
+   * await ipvs.updateService({ ...svc, scheduler: 'rr' });
    */
   async updateService(spec: ServiceSpec): Promise<void> {
     const s = checkServiceSpec(spec);
     await this.#call('updateService', { service: describeRawService(s.raw) }, (h) => h.updateService(s.raw));
   }
 
-  /** Deletes a service and its destinations. */
+  /**
+   * Deletes a service and its destinations.
+   * @example
+   * await ipvs.deleteService({ protocol: 'tcp', address: '10.1.0.1', port: 80 });
+   */
   async deleteService(key: ServiceKey): Promise<void> {
     const k = checkServiceKey(key);
     await this.#call('deleteService', { service: describeRawService(k.raw) }, (h) => h.deleteService(k.raw));
@@ -135,6 +153,10 @@ export class Ipvs {
   /**
    * The destinations of a service, with connection counts and statistics.
    * Rejects with 'ESRCH' when the service does not exist.
+   * @example
+   * for (const d of await ipvs.destinations({ protocol: 'tcp', address: '10.1.0.1', port: 80 })) {
+   *   console.log(d.address, d.port, d.weight, d.activeConnections);
+   * }
    */
   async destinations(key: ServiceKey): Promise<Destination[]> {
     const k = checkServiceKey(key);
@@ -160,6 +182,8 @@ export class Ipvs {
   /**
    * Replaces a destination's settings (defaults for what is not given, as
    * `ipvsadm -e`). To change only the weight: `{ ...dest, weight: 0 }`.
+   * @example
+   * await ipvs.updateDestination({ protocol: 'tcp', address: '10.1.0.1', port: 80 }, { address: '10.2.0.1', port: 8080, forwarding: 'masq', weight: 5 });
    */
   async updateDestination(key: ServiceKey, dest: DestinationSpec): Promise<void> {
     const k = checkServiceKey(key);
@@ -167,7 +191,11 @@ export class Ipvs {
     await this.#call('updateDestination', { service: describeRawService(k.raw), destination: describeRawDestination(d.raw, k.raw.family) }, (h) => h.updateDestination(k.raw, d.raw));
   }
 
-  /** Removes a destination from a service. */
+  /**
+   * Removes a destination from a service.
+   * @example
+   * await ipvs.deleteDestination({ protocol: 'tcp', address: '10.1.0.1', port: 80 }, { address: '10.2.0.1', port: 8080 });
+   */
   async deleteDestination(key: ServiceKey, dest: DestinationKey): Promise<void> {
     const k = checkServiceKey(key);
     const d = checkDestinationKey(dest);
@@ -248,12 +276,20 @@ export class Ipvs {
     return new Watch(() => this.#snapshotRecords(), interval);
   }
 
-  /** IPVS version and connection table size. */
+  /**
+   * IPVS version and connection table size.
+   * @example
+   * const { version, connectionTableSize } = await ipvs.info(); // '1.2.1', 4096
+   */
   async info(): Promise<Info> {
     return toInfo(await this.#call('info', {}, (h) => h.info()));
   }
 
-  /** TCP, TCP FIN_WAIT and UDP connection timeouts, in seconds. */
+  /**
+   * TCP, TCP FIN_WAIT and UDP connection timeouts, in seconds.
+   * @example
+   * const { tcp, tcpFin, udp } = await ipvs.timeouts(); // seconds: 900 120 300
+   */
   async timeouts(): Promise<Timeouts> {
     return this.#call('timeouts', {}, (h) => h.timeouts());
   }
@@ -269,14 +305,23 @@ export class Ipvs {
     await this.#call('setTimeouts', {}, (h) => h.setTimeouts(t));
   }
 
-  /** Zeroes the counters of one service (and its destinations), or of everything. */
+  /**
+   * Zeroes the counters of one service (and its destinations), or of everything.
+   * @example
+   * await ipvs.zero({ protocol: 'tcp', address: '10.1.0.1', port: 80 }); // one service
+   * await ipvs.zero(); // every service
+   */
   async zero(key?: ServiceKey): Promise<void> {
     if (key === undefined) return this.#call('zero', {}, (h) => h.zero());
     const k = checkServiceKey(key);
     await this.#call('zero', { service: describeRawService(k.raw) }, (h) => h.zero(k.raw));
   }
 
-  /** Deletes every service (and destination) of this network namespace. */
+  /**
+   * Deletes every service (and destination) of this network namespace.
+   * @example
+   * await ipvs.flush(); // the whole table of this handle's namespace
+   */
   async flush(): Promise<void> {
     await this.#call('flush', {}, (h) => h.flush());
   }
@@ -310,12 +355,19 @@ export class Ipvs {
   /**
    * Totals and rates over every service of the namespace since the last
    * zero() (/proc/net/ip_vs_stats), with per-CPU counters.
+   * @example
+   * const g = await ipvs.globalStats();
+   * console.log(g.connections, g.inBytes, g.perCpu.length);
    */
   async globalStats(): Promise<GlobalStats> {
     return readGlobalStats(this.#openProc);
   }
 
-  /** The running sync daemons (none, master, backup or both), with effective settings. */
+  /**
+   * The running sync daemons (none, master, backup or both), with effective settings.
+   * @example
+   * for (const d of await ipvs.daemons()) console.log(d.state, d.interface, d.syncId);
+   */
   async daemons(): Promise<Daemon[]> {
     return (await this.#call('daemons', {}, (h) => h.daemons())).map(toDaemon);
   }
@@ -332,7 +384,11 @@ export class Ipvs {
     await this.#call('startDaemon', {}, (h) => h.startDaemon(d));
   }
 
-  /** Stops the master or backup daemon; rejects with 'ESRCH' when it does not run. */
+  /**
+   * Stops the master or backup daemon; rejects with 'ESRCH' when it does not run.
+   * @example
+   * await ipvs.stopDaemon('master');
+   */
   async stopDaemon(state: DaemonState): Promise<void> {
     const s = checkDaemonState('state', state);
     await this.#call('stopDaemon', {}, (h) => h.stopDaemon(s));

@@ -97,11 +97,17 @@ export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
     this.#timer = setTimeout(() => void this.#tick(), 0);
   }
 
+  /** True once close() was called (or the last iterator left). */
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Stops the timer; a snapshot under way is dropped; iterators end. Idempotent. */
+  /**
+   * Stops the timer; a snapshot under way is dropped; iterators end. Idempotent.
+   * @example
+   * const watch = ipvs.watch({ interval: 1000 });
+   * setTimeout(() => watch.close(), 10_000); // ends for-await loops and stops the timer
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -194,6 +200,10 @@ export class Watch extends EventEmitter implements AsyncIterable<WatchSample> {
    * The samples from now on; several iterators each get all of them (one
    * that stops reading holds the others back: nothing is dropped). Leaving
    * the last one (break, return, throw) ends the watch.
+   * @example
+   * for await (const sample of ipvs.watch({ interval: 2000 })) {
+   *   for (const s of sample.services) console.log(s.delta?.connections, s.delta?.cps);
+   * }
    */
   async *[Symbol.asyncIterator](): AsyncGenerator<WatchSample, void, undefined> {
     const reader: Reader = { queue: [] };

@@ -2,8 +2,9 @@
 // Entry point of the real-kernel test harness.
 //
 //   node test/harness/run.mjs kernel [vitest args...]  kernel suite in a real IPVS kernel
-//   node test/harness/run.mjs test                     unit suite on the host, then the kernel
-//                                                      suite; ends with "N passed, N failed, N skipped"
+//   node test/harness/run.mjs test                     unit suite on the host, the package suite
+//                                                      (packed tarball, arm64 under qemu), then the
+//                                                      kernel suite; ends with "N passed, N failed, N skipped"
 //   node test/harness/run.mjs demo                     examples/demo.ts in the kernel
 //   node test/harness/run.mjs bench [args...]          bench/scale.ts in the kernel (npm run bench)
 //   node test/harness/run.mjs exec -- <cmd> [args...]  any command in the kernel
@@ -22,6 +23,7 @@ const NODE = process.execPath; // same path inside UML: its / is the host's
 const VITEST = 'node_modules/vitest/vitest.mjs';
 const KERNEL_SUITE = [NODE, VITEST, 'run', '--config', 'test/kernel/vitest.config.ts'];
 const UNIT_SUITE = [NODE, VITEST, 'run', '--config', 'test/unit/vitest.config.ts'];
+const PACKAGE_SUITE = [NODE, VITEST, 'run', '--config', 'test/package/vitest.config.ts'];
 const DEMO = [NODE, 'node_modules/tsx/dist/cli.mjs', 'examples/demo.ts'];
 const BENCH = [NODE, 'node_modules/tsx/dist/cli.mjs', 'bench/scale.ts'];
 // The alternative build (npm run build:cmake); when present it must pass the same suites.
@@ -71,6 +73,8 @@ async function testAll() {
     ['unit', (args) => run(UNIT_SUITE[0], [...UNIT_SUITE.slice(1), ...args], { cwd: PROJECT_ROOT })],
     ['kernel', (args) => runInKernel([...KERNEL_SUITE, ...args])],
   ];
+  // Once, not per addon: it tests the packed prebuilds.
+  const packageSuite = ['package', (args) => run(PACKAGE_SUITE[0], [...PACKAGE_SUITE.slice(1), ...args], { cwd: PROJECT_ROOT })];
   if (existsSync(join(PROJECT_ROOT, CMAKE_ADDON))) {
     const withCmake = (start) => async (args) => {
       process.env.IPVS_ADDON = CMAKE_ADDON; // read by lib/native.ts, passed into the kernel
@@ -82,6 +86,7 @@ async function testAll() {
     };
     plan.push(...plan.map(([name, start]) => [`${name} (cmake-js addon)`, withCmake(start)]));
   }
+  plan.splice(1, 0, packageSuite);
   try {
     for (const [name, start] of plan) {
       const file = join(dir, `${name.replace(/\W+/g, '-')}.json`);
