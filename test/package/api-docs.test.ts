@@ -1,4 +1,4 @@
-// The API reference (TypeDoc, typedoc.json): generated without a warning
+// The API reference (TypeDoc, typedoc.json), part of the package suite: generated without a warning
 // (every class, function and method documented, no broken links), and every
 // public method and function of the package carries an @example.
 import { spawnSync } from 'node:child_process';
