@@ -10,7 +10,8 @@ import { describeRawDestination, describeRawService } from './describe';
 import { closedError, IpvsError, toIpvsError, unavailableError, type ErrorTarget } from './errors';
 import { toDaemon, toInfo } from './convert';
 import { native, type NativeHandle } from './native';
-import { connectionChunks, readGlobalStats } from './proc/tables';
+import type { ProcBackend } from './proc/backends';
+import { connectionChunks, readBackends, readGlobalStats } from './proc/tables';
 import { readDestinations, readServices, readSnapshot } from './records';
 import { applyTable, type ApplyOptions } from './table/apply';
 import type { TableChange } from './table/plan';
@@ -39,6 +40,12 @@ import { checkDestinationKey, checkDestinationSpec } from './validate/destinatio
 import { checkOpenOptions } from './validate/open';
 import { checkServiceKey, checkServiceSpec } from './validate/service';
 import { checkTimeouts } from './validate/timeouts';
+
+/**
+ * Key of the package-internal reader of /proc/net/ip_vs (ipvs/prometheus).
+ * @internal
+ */
+export const READ_BACKENDS: unique symbol = Symbol('ipvs.readBackends');
 
 /**
  * A handle on the kernel's IPVS: one netlink socket, in the network
@@ -392,6 +399,15 @@ export class Ipvs {
   async stopDaemon(state: DaemonState): Promise<void> {
     const s = checkDaemonState('state', state);
     await this.#call('stopDaemon', {}, (h) => h.stopDaemon(s));
+  }
+
+  /**
+   * Every destination with weight and connection counts, from the kernel's
+   * own listing (/proc/net/ip_vs): one read instead of a dump per service.
+   * @internal
+   */
+  async [READ_BACKENDS](): Promise<ProcBackend[]> {
+    return readBackends(this.#openProc, 'backends');
   }
 
   /** Opens an IPVS /proc/net file of the handle's namespace; resolves its fd. */

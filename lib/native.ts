@@ -140,7 +140,7 @@ export function native(): NativeBinding {
 }
 
 /** The package's directory (the nearest with a package.json): lib/.. from source, dist/lib/../.. when built. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = path.join(__dirname, '..');
   while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
   return dir;

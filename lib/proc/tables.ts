@@ -7,6 +7,7 @@
 import { IpvsError, toIpvsError, unavailableError } from '../errors';
 import type { Connection, ConnectionQuery, GlobalStats } from '../types';
 import { checkConnectionQuery } from '../validate/connection-query';
+import { BackendParser, type ProcBackend } from './backends';
 import { parseConnections } from './connections';
 import { readAll, readLines } from './read';
 import { parseGlobalStats, parsePerCpuStats } from './stats';
@@ -45,6 +46,18 @@ export async function* connectionChunks(open: ProcOpener, operation: string, que
   } catch (e) {
     throw e instanceof IpvsError ? e : toIpvsError(e, operation);
   }
+}
+
+/** Every destination with its weight and connection counts, from the kernel's listing (/proc/net/ip_vs). */
+export async function readBackends(open: ProcOpener, operation: string): Promise<ProcBackend[]> {
+  const parser = new BackendParser();
+  const fd = await openFile(open, operation, 'ip_vs');
+  try {
+    for await (const text of readLines(fd)) parsed(operation, (t) => parser.feed(t), text);
+  } catch (e) {
+    throw e instanceof IpvsError ? e : toIpvsError(e, operation);
+  }
+  return parser.out;
 }
 
 /** Totals and rates (ip_vs_stats) with per-CPU counters (ip_vs_stats_percpu). */

@@ -15,6 +15,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './kernel.mjs';
+import { ensureNodeExporter } from './node-exporter.mjs';
 import { HarnessError, killAll, log, makeTempDir, removeTempDir, run, runQuiet } from './proc.mjs';
 import { countSuite, reporterArgs } from './summary.mjs';
 import { runInKernel } from './target.mjs';
@@ -38,6 +39,8 @@ function usage() {
 }
 
 async function main([mode, ...rest]) {
+  // The kernel suite and the exporter benchmark compare against node_exporter.
+  if (['kernel', 'test', 'exec'].includes(mode)) process.env.IPVS_NODE_EXPORTER = ensureNodeExporter();
   switch (mode) {
     case 'kernel':
       return runInKernel([...KERNEL_SUITE, ...rest]);

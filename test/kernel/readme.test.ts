@@ -13,14 +13,19 @@ it('runs every ts example of README.md', () => {
   const blocks = [...readFileSync('README.md', 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
   expect(blocks.length).toBeGreaterThanOrEqual(4);
   const lib = JSON.stringify(resolve('lib/index.ts'));
+  const prometheus = JSON.stringify(resolve('lib/prometheus/index.ts'));
+  // The program runs from a temporary directory: packages by path.
+  const promClient = JSON.stringify(require.resolve('prom-client'));
+  const local = (l: string) =>
+    l.replace(/from 'ipvs'/, `from ${lib}`).replace(/from 'ipvs\/prometheus'/, `from ${prometheus}`).replace(/from 'prom-client'/, `from ${promClient}`);
   const [first, ...rest] = blocks;
   // Imports of later examples go to the top (they cannot sit in a block).
   const isImport = (l: string) => /^import .* from '[^']+';$/.test(l);
-  const imports = rest.flatMap((b) => b.split('\n').filter(isImport)).map((l) => l.replace(/from 'ipvs'/, `from ${lib}`));
+  const imports = rest.flatMap((b) => b.split('\n').filter(isImport)).map(local);
   const bodies = rest.map((b) => b.split('\n').filter((l) => !isImport(l)).join('\n'));
   const program = [
     ...imports,
-    first!.replace(/from 'ipvs'/, `from ${lib}`),
+    local(first!),
     ...bodies.map((b) => `{\n  const ipvs = await Ipvs.open();\n  try {\n${b}\n  } finally {\n    ipvs.close();\n  }\n}`),
   ].join('\n');
   const dir = mkdtempSync(join(tmpdir(), 'ipvs-readme-'));
@@ -33,6 +38,8 @@ it('runs every ts example of README.md', () => {
     expect(r.stdout).toMatch(/^wrr 0n 0n$/m); // the first example's listing
     // The large-table example: six results, a minimal plan, nothing to do twice, a full rollback.
     expect(r.stdout).toMatch(/^6\n3\n\[ 'update 10\.9\.1\.1', 'add 10\.9\.1\.2' \]\n\[\]\nENOENT true$/m);
+    // The Prometheus example: a registry scrape and a text one.
+    expect(r.stdout).toMatch(/^true true\ntrue$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -19,6 +19,7 @@ interface Reflection {
 const METHOD = 2048;
 const FUNCTION = 64;
 const CLASS = 128;
+const MODULE = 2;
 
 it('documents every public method, each with an example', () => {
   const root = resolve(__dirname, '../..');
@@ -39,7 +40,7 @@ it('documents every public method, each with an example', () => {
             if (!s.comment?.blockTags?.some((t) => t.tag === '@example')) missing.push(name);
           }
         }
-        if (c.kind === CLASS) walk(c, name);
+        if (c.kind === CLASS || c.kind === MODULE) walk(c, name);
       }
     };
     walk(JSON.parse(readFileSync(json, 'utf8')) as Reflection, '');

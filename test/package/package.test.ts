@@ -56,6 +56,9 @@ it('packs what users need and nothing else, small', () => {
   expect(files).toContain('package/dist/lib/index.js');
   expect(files).toContain('package/dist/lib/index.d.ts');
   expect(files).toContain('package/dist/examples/ipvsadm/bin.js');
+  expect(files).toContain('package/dist/examples/exporter/bin.js');
+  expect(files).toContain('package/dist/lib/prometheus/index.js');
+  expect(files).toContain('package/dist/lib/prometheus/index.d.ts');
   expect(files).toContain('package/binding.gyp'); // the source-build fallback
   expect(files.filter((f) => /^package\/(test|bench|lib|examples|build)\//.test(f) || f.endsWith('.map') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
   expect(size).toBeLessThan(500_000);
@@ -69,14 +72,20 @@ it('installs and loads with no compiler on PATH, from CommonJS and from ESM', ()
     'package.json': '{ "name": "js-consumer", "version": "1.0.0", "private": true }\n',
     'cjs.cjs': "const { Ipvs, IpvsError, SCHEDULERS } = require('ipvs');\nconsole.log(typeof Ipvs.open, typeof IpvsError, SCHEDULERS.length, require('node-gyp-build').path(require('path').dirname(require.resolve('ipvs/package.json'))));\n",
     'esm.mjs': "import { Ipvs, IpvsError, SCHEDULERS } from 'ipvs';\nimport ipvs from 'ipvs';\nconsole.log(typeof Ipvs.open, typeof IpvsError, SCHEDULERS.length, ipvs.Ipvs === Ipvs);\n",
+    // The Prometheus subpath loads without prom-client (an optional peer, not installed here).
+    'prom.cjs': "const { IpvsCollector, toText } = require('ipvs/prometheus');\nconsole.log(typeof IpvsCollector, typeof toText, new IpvsCollector().descriptors.length);\n",
+    'prom.mjs': "import { IpvsCollector } from 'ipvs/prometheus';\nconsole.log(typeof IpvsCollector);\n",
   });
   expect(existsSync(join(dir, 'node_modules/ipvs/build'))).toBe(false); // nothing was compiled
   expect(run(process.execPath, ['cjs.cjs'], { cwd: dir, env: bareEnv() })).toMatch(/^function function 14 .*prebuilds\/linux-x64\/ipvs\.glibc\.node\n$/);
   expect(run(process.execPath, ['esm.mjs'], { cwd: dir, env: bareEnv() })).toBe('function function 14 true\n');
+  expect(existsSync(join(dir, 'node_modules/prom-client'))).toBe(false);
+  expect(run(process.execPath, ['prom.cjs'], { cwd: dir, env: bareEnv() })).toBe('function function 11\n');
+  expect(run(process.execPath, ['prom.mjs'], { cwd: dir, env: bareEnv() })).toBe('function\n');
 });
 
 it('types resolve for TypeScript consumers with node16, nodenext and bundler resolution', () => {
-  const source = "import { Ipvs, IpvsError, type Service, type DestinationSpec } from 'ipvs';\nexport async function list(): Promise<Service[]> {\n  const ipvs = await Ipvs.open();\n  const d: DestinationSpec = { address: '10.0.0.1', port: 80, forwarding: 'masq' };\n  void d;\n  try { return await ipvs.services(); } catch (e) { if (e instanceof IpvsError) console.log(e.code); throw e; } finally { ipvs.close(); }\n}\n";
+  const source = "import { Ipvs, IpvsError, type Service, type DestinationSpec } from 'ipvs';\nimport { IpvsCollector, type MetricFamily } from 'ipvs/prometheus';\nexport const collect = (): Promise<MetricFamily[]> => new IpvsCollector({ extras: ['services'] }).collect();\nexport async function list(): Promise<Service[]> {\n  const ipvs = await Ipvs.open();\n  const d: DestinationSpec = { address: '10.0.0.1', port: 80, forwarding: 'masq' };\n  void d;\n  try { return await ipvs.services(); } catch (e) { if (e instanceof IpvsError) console.log(e.code); throw e; } finally { ipvs.close(); }\n}\n";
   const kinds: Record<string, { pkg: object; compilerOptions: object }> = {
     node16: { pkg: {}, compilerOptions: { module: 'node16', moduleResolution: 'node16' } },
     nodenext: { pkg: { type: 'module' }, compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext' } },
@@ -94,7 +103,7 @@ it('types resolve for TypeScript consumers with node16, nodenext and bundler res
   }
 });
 
-it('works against a real IPVS kernel when installed (API and ipvsadm-js)', () => {
+it('works against a real IPVS kernel when installed (API, ipvsadm-js, ipvs-exporter)', () => {
   const dir = project('smoke', {
     'package.json': '{ "name": "smoke", "version": "1.0.0", "private": true }\n',
     'smoke.js': `const { Ipvs } = require('ipvs');
@@ -107,6 +116,11 @@ const { execFileSync } = require('child_process');
   const [s] = (await ipvs.snapshot()).filter((x) => x.address === svc.address);
   console.log(s.scheduler, s.destinations.map((d) => d.address + ':' + d.port + ' w' + d.weight).join());
   console.log(execFileSync(process.execPath, [__dirname + '/node_modules/.bin/ipvsadm-js', '-Sn'], { encoding: 'utf8' }).trim());
+  const exporter = require('child_process').spawn(__dirname + '/node_modules/.bin/ipvs-exporter', ['--listen', '127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise((resolve) => { let err = ''; exporter.stderr.on('data', (d) => { err += d; const m = /serving (http:\\S+)/.exec(err); if (m) resolve(m[1]); }); });
+  const text = await (await fetch(url)).text();
+  console.log(text.split('\\n').filter((l) => l.startsWith('node_ipvs_backend_weight{')).join('\\n'));
+  exporter.kill();
   await ipvs.deleteService(svc);
   ipvs.close();
 })().catch((e) => { console.error(e); process.exit(1); });
@@ -115,6 +129,7 @@ const { execFileSync } = require('child_process');
   const out = run(process.execPath, [join(ROOT, 'test/harness/run.mjs'), 'exec', '--', process.execPath, join(dir, 'smoke.js')], { cwd: ROOT, env: { ...process.env, IPVS_ADDON: '' } });
   expect(out).toContain('rr 198.51.100.77:8080 w2');
   expect(out).toContain('-A -t 192.0.2.77:80 -s rr\n-a -t 192.0.2.77:80 -r 198.51.100.77:8080 -m -w 2');
+  expect(out).toContain('node_ipvs_backend_weight{local_address="192.0.2.77",local_mark="",local_port="80",proto="TCP",remote_address="198.51.100.77",remote_port="8080"} 2');
 });
 
 it('arm64: an installed package picks the arm64 prebuild, which passes the unit suite under qemu-user', async () => {
