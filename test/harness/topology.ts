@@ -90,13 +90,16 @@ export interface HttpServer {
 }
 
 // Answers every HTTP request and every UDP datagram on `port` with its name;
-// both families.
+// both families. In the body, {from} and {to} become the addresses the server
+// saw the request come from and go to (what NAT, DR and tunnels change).
 const SERVER_JS = `
 const [port, body] = process.argv.slice(1);
+const plain = (a) => String(a).replace(/^::ffff:(?=\\d+\\.)/, '');
+const answer = (from, to) => body.replace('{from}', plain(from)).replace('{to}', plain(to));
 const udp = require('dgram').createSocket({ type: 'udp6', ipv6Only: false });
-udp.on('message', (m, from) => udp.send(body, from.port, from.address));
+udp.on('message', (m, from) => udp.send(answer(from.address, '?'), from.port, from.address));
 udp.bind(+port, '::', () =>
-  require('http').createServer((req, res) => res.end(body)).listen(+port, '::', () => console.log('listening')));
+  require('http').createServer((req, res) => res.end(answer(req.socket.remoteAddress, req.socket.localAddress + ':' + req.socket.localPort))).listen(+port, '::', () => console.log('listening')));
 `;
 
 /** Start an HTTP and UDP server in `ns` that answers `body`; resolves once it listens. */
@@ -136,10 +139,10 @@ function stopChild(child: ChildProcess): Promise<void> {
 // Sequential GETs, a new connection each (agent:false), so each one is
 // scheduled by IPVS anew; prints the bodies as JSON.
 const CLIENT_JS = `
-const [url, count, timeout] = process.argv.slice(1);
+const [url, count, timeout, localAddress] = process.argv.slice(1);
 const http = require('http');
 const get = () => new Promise((resolve, reject) => {
-  const req = http.get(url, { agent: false, timeout: +timeout }, (res) => {
+  const req = http.get(url, { agent: false, timeout: +timeout, ...(localAddress ? { localAddress } : {}) }, (res) => {
     let body = '';
     res.on('data', (d) => (body += d));
     res.on('end', () => resolve(body));
@@ -154,10 +157,13 @@ const get = () => new Promise((resolve, reject) => {
 })().catch((e) => { console.error(String(e.message || e)); process.exit(1); });
 `;
 
-/** Make `count` sequential HTTP GETs from namespace `ns` to `host`:`port`; resolves the bodies. */
-export async function httpRequests(ns: string, host: string, port: number, count: number, timeoutMs = 5000): Promise<string[]> {
+/**
+ * Make `count` sequential HTTP GETs from namespace `ns` to `host`:`port`
+ * (from source address `from` when given); resolves the bodies.
+ */
+export async function httpRequests(ns: string, host: string, port: number, count: number, timeoutMs = 5000, from?: string): Promise<string[]> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/`;
-  const out = await nsExec(ns, NODE, '-e', CLIENT_JS, url, String(count), String(timeoutMs));
+  const out = await nsExec(ns, NODE, '-e', CLIENT_JS, url, String(count), String(timeoutMs), ...(from ? [from] : []));
   return JSON.parse(out) as string[];
 }
 
