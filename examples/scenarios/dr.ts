@@ -8,7 +8,7 @@
  *   npm run scenario -- dr
  * @module
  */
-import { inNs, openLab, tally, type Outcome, type Print } from './lab';
+import { CLIENT_ON_SERVER_LAN, inNs, openLab, tally, type Outcome, type Print } from './lab';
 
 export interface DrObserved {
   answers: string[];
@@ -19,12 +19,14 @@ export interface DrObserved {
 }
 
 export async function dr(print: Print): Promise<Outcome<DrObserved>> {
-  const lab = await openLab(print, { directRouting: true });
+  // Replies take the servers' own way back (the client's leg on their segment), not the director.
+  const lab = await openLab(print, { directRouting: true, directReturn: true });
   const { net, ipvs, checks } = lab;
   try {
     await lab.serve(8090);
     const vip = { protocol: 'tcp' as const, address: net.vip.v4, port: 8090 };
     print(`LVS-DR: client ${net.client.v4} -> VIP ${vip.address}:8090 -> real servers ${net.servers.map((s) => s.v4).join(', ')}, which own the VIP on lo`);
+    print(`  replies: real server -> ${CLIENT_ON_SERVER_LAN} (the client's leg on the servers' segment), never through the director`);
     const arp: string[] = [];
     for (const s of net.servers) {
       const sysctls = (await inNs(s.ns, 'sysctl', '-n', 'net.ipv4.conf.all.arp_ignore', 'net.ipv4.conf.all.arp_announce')).trim().split('\n');

@@ -1,6 +1,7 @@
 /**
- * A firewall-mark service: nftables marks the client's packets to VIP:80 and
- * VIP:443 with mark 1, and one IPVS service for mark 1 balances both ports
+ * A firewall-mark service: the director marks the client's packets to VIP:80
+ * and VIP:443 with mark 1 (tc here, see markPackets(); nftables or iptables
+ * on a usual host), and one IPVS service for mark 1 balances both ports
  * together. With persistence, one template (protocol IP, the mark as its
  * virtual address) keeps a client on one real server for both ports
  * (persistent firewall-mark connection, PFWMC). Destination port 0 keeps
@@ -9,7 +10,7 @@
  *   npm run scenario -- fwmark
  * @module
  */
-import { openLab, sh, tally, type Outcome, type Print } from './lab';
+import { CLIENT_SIDE, markPackets, openLab, tally, type Outcome, type Print } from './lab';
 
 export interface FwmarkObserved {
   answers: string[];
@@ -19,19 +20,15 @@ export interface FwmarkObserved {
 }
 
 const MARK = 1;
-const TABLE = 'lvs_scenario';
 
 export async function fwmark(print: Print): Promise<Outcome<FwmarkObserved>> {
   const lab = await openLab(print);
   const { net, ipvs, checks } = lab;
   try {
+    print(`Firewall mark ${MARK} for TCP to ${net.vip.v4} ports 80 and 443, set as packets arrive from the client:`);
     await lab.serve(80);
     await lab.serve(443);
-    const rule = `ip daddr ${net.vip.v4} tcp dport { 80, 443 } meta mark set ${MARK}`;
-    await sh('nft', 'add', 'table', 'ip', TABLE);
-    await sh('nft', 'add', 'chain', 'ip', TABLE, 'mark', '{ type filter hook prerouting priority mangle; }');
-    await sh('nft', 'add', 'rule', 'ip', TABLE, 'mark', ...rule.split(' '));
-    print(`nftables: ${rule}`);
+    for (const port of [80, 443]) print(`  ${await markPackets(CLIENT_SIDE, net.vip.v4, port, MARK)}`);
     const service = { fwmark: MARK };
     await ipvs.addService({ ...service, scheduler: 'rr', persistence: { timeout: 60 } });
     for (const s of net.servers) await ipvs.addDestination(service, { address: s.v4, port: 0, forwarding: 'masq' });
@@ -55,7 +52,6 @@ export async function fwmark(print: Print): Promise<Outcome<FwmarkObserved>> {
     checks.check(templates.length === 1 && templates[0]!.startsWith(`IP ${net.client.v4} -> FWM ${MARK} -> `), 'one persistence template for the client, for the mark, covering both ports');
     return { observed: { answers, perServer, ports, templates }, failures: checks.failures };
   } finally {
-    await sh('nft', 'delete', 'table', 'ip', TABLE).catch(() => undefined);
     await lab.close();
   }
 }

@@ -53,14 +53,52 @@ export interface LabOptions {
   directRouting?: boolean;
   /** Extra addresses of the client (other clients on its subnet), e.g. ['198.51.100.3']. */
   clientAddresses?: string[];
+  /**
+   * Give the real servers a way back to the client that bypasses the
+   * director (as the LAN's router would in DR and TUN setups): the client
+   * also joins the servers' segment, and the servers route replies to it
+   * there. Without it, replies still cross the director (IPVS sees them).
+   */
+  directReturn?: boolean;
 }
 
+/** The client's address on the real servers' segment (directReturn). */
+export const CLIENT_ON_SERVER_LAN = '203.0.113.100';
+
+/**
+ * Marks the TCP packets arriving on `dev` for `dst` (an address or prefix)
+ * and `port` with firewall mark `mark`, for fwmark services. With tc (flower
+ * match, skbedit action) rather than nftables or iptables: the test kernel
+ * (Debian's UML) has neither nf_tables' ip family nor ip_tables. On a usual
+ * host, `nft add rule ip t pre ip daddr <dst> tcp dport <port> meta mark set <mark>`
+ * in a prerouting chain does the same. Returns the command, for printing.
+ */
+export async function markPackets(dev: string, dst: string, port: number, mark: number): Promise<string> {
+  await sh('tc', 'qdisc', 'add', 'dev', dev, 'clsact').catch(() => undefined); // once per device
+  const args = ['filter', 'add', 'dev', dev, 'ingress', 'protocol', 'ip', 'flower', 'ip_proto', 'tcp', 'dst_ip', dst, 'dst_port', String(port), 'action', 'skbedit', 'mark', String(mark)];
+  await sh('tc', ...args);
+  return `tc ${args.join(' ')}`;
+}
+
+/** The director's interface towards the client (natTopology's `${prefix}c`). */
+export const CLIENT_SIDE = 'lvs-c';
+
 /** Builds the network and opens a handle; `close()` removes both. */
-export async function openLab(print: Print, { servers = 2, directRouting = false, clientAddresses = [] }: LabOptions = {}): Promise<Lab> {
+export async function openLab(print: Print, { servers = 2, directRouting = false, clientAddresses = [], directReturn = false }: LabOptions = {}): Promise<Lab> {
   const net = await natTopology({ servers, prefix: 'lvs-', directRouting });
+  if (directReturn) {
+    const c = net.client.ns;
+    await sh('ip', 'link', 'add', 'lvs-cr', 'type', 'veth', 'peer', 'name', 'eth1', 'netns', c);
+    await sh('ip', 'link', 'set', 'lvs-cr', 'master', 'lvs-br0', 'up');
+    await sh('ip', '-n', c, 'addr', 'add', `${CLIENT_ON_SERVER_LAN}/24`, 'dev', 'eth1');
+    await sh('ip', '-n', c, 'link', 'set', 'eth1', 'up');
+    // Replies from the VIP arrive on eth1 while the VIP is routed via eth0: no reverse-path filter.
+    await nsExec(c, 'sysctl', '-qw', 'net.ipv4.conf.all.rp_filter=0', 'net.ipv4.conf.eth1.rp_filter=0', 'net.ipv4.conf.eth0.rp_filter=0');
+    for (const s of net.servers) await sh('ip', '-n', s.ns, 'route', 'add', `${net.client.v4}/32`, 'via', CLIENT_ON_SERVER_LAN);
+  }
   const ipvs = await Ipvs.open();
   const held: ChildProcess[] = [];
-  const servers: HttpServer[] = [];
+  const running: HttpServer[] = [];
   for (const a of clientAddresses) await sh('ip', '-n', net.client.ns, 'addr', 'add', `${a}/24`, 'dev', 'eth0');
   return {
     net,
@@ -92,7 +130,7 @@ export async function openLab(print: Print, { servers = 2, directRouting = false
       };
     },
     async serve(port) {
-      for (const s of net.servers) servers.push(await startHttpServer(s.ns, port, `${s.name} saw {from} -> {to}`));
+      for (const s of net.servers) running.push(await startHttpServer(s.ns, port, `${s.name} saw {from} -> {to}`));
     },
     async stats(key, connections) {
       let s = (await ipvs.service(key)).stats;
@@ -104,9 +142,10 @@ export async function openLab(print: Print, { servers = 2, directRouting = false
     },
     async close() {
       for (const c of held) c.kill();
-      for (const s of servers) await s.stop();
+      for (const s of running) await s.stop();
       await ipvs.flush().catch(() => undefined);
       ipvs.close();
+      await sh('ip', 'link', 'del', 'lvs-cr').catch(() => undefined);
       await net.teardown();
     },
   };

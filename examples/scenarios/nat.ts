@@ -5,6 +5,8 @@
  * VIP. Real servers see the client's own address and their own as the
  * destination; the client only ever sees the VIP. Both directions pass
  * through IPVS, so both packet counters grow.
+ * (FULLNAT, which also rewrites the source, is not in the mainline kernel:
+ * see the README.)
  *
  *   npm run scenario -- nat
  * @module
@@ -46,6 +48,7 @@ export async function nat(print: Print): Promise<Outcome<NatObserved>> {
     checks.check(answers.every(ownAddress), 'and their own address and port as the destination (the director rewrote VIP:80 to it)');
     checks.check(rows.length === 4 && rows.every((r) => r.includes(`-> ${vip.address}:80 -> 203.0.113.`)), 'the connection table maps each client connection to VIP:80 and then to a real server');
     checks.check(stats.inPackets > 0n && stats.outPackets > 0n, 'replies passed back through the director: packets counted in both directions');
+
     return { observed: { answers, perServer, connections: rows, inPackets: stats.inPackets, outPackets: stats.outPackets }, failures: checks.failures };
   } finally {
     await lab.close();

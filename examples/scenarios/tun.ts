@@ -36,7 +36,7 @@ async function rxPackets(ns: string, device: string): Promise<number> {
 
 export async function tun(print: Print): Promise<Outcome<TunnelObserved[]>> {
   // The VIP on each server's lo, not answered for by ARP: as for DR.
-  const lab = await openLab(print, { directRouting: true });
+  const lab = await openLab(print, { directRouting: true, directReturn: true });
   const { net, ipvs, checks } = lab;
   try {
     for (const m of ['ipip', 'fou', 'ip_gre']) await sh('modprobe', m);

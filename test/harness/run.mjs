@@ -6,6 +6,7 @@
 //                                                      (packed tarball, arm64 under qemu), then the
 //                                                      kernel suite; ends with "N passed, N failed, N skipped"
 //   node test/harness/run.mjs demo                     examples/demo.ts in the kernel
+//   node test/harness/run.mjs scenario <name>          examples/scenarios (npm run scenario -- nat)
 //   node test/harness/run.mjs bench [args...]          bench/scale.ts in the kernel (npm run bench)
 //   node test/harness/run.mjs exec -- <cmd> [args...]  any command in the kernel
 //
@@ -26,6 +27,7 @@ const KERNEL_SUITE = [NODE, VITEST, 'run', '--config', 'test/kernel/vitest.confi
 const UNIT_SUITE = [NODE, VITEST, 'run', '--config', 'test/unit/vitest.config.ts'];
 const PACKAGE_SUITE = [NODE, VITEST, 'run', '--config', 'test/package/vitest.config.ts'];
 const DEMO = [NODE, 'node_modules/tsx/dist/cli.mjs', 'examples/demo.ts'];
+const SCENARIO = [NODE, 'node_modules/tsx/dist/cli.mjs', 'examples/scenarios/run.ts'];
 const BENCH = [NODE, 'node_modules/tsx/dist/cli.mjs', 'bench/scale.ts'];
 // The alternative build (npm run build:cmake); when present it must pass the same suites.
 const CMAKE_ADDON = 'build-cmake/Release/ipvs.node';
@@ -34,7 +36,7 @@ const CMAKE_ADDON = 'build-cmake/Release/ipvs.node';
 process.env.PATH = `${process.env.PATH ?? '/usr/bin:/bin'}:/usr/local/sbin:/usr/sbin:/sbin`;
 
 function usage() {
-  console.error('usage: run.mjs kernel [vitest args...] | test | demo | bench [args...] | exec -- <cmd> [args...]');
+  console.error('usage: run.mjs kernel [vitest args...] | test | demo | scenario <name> | bench [args...] | exec -- <cmd> [args...]');
   return 2;
 }
 
@@ -46,6 +48,8 @@ async function main([mode, ...rest]) {
       return runInKernel([...KERNEL_SUITE, ...rest]);
     case 'demo':
       return runInKernel(DEMO);
+    case 'scenario':
+      return runInKernel([...SCENARIO, ...rest]);
     case 'bench': {
       // The raw-netlink lower bound, built on the host (the kernel runs over its files).
       const raw = join(makeTempDir('ipvs-bench-'), 'ipvs-raw');
@@ -79,15 +83,19 @@ async function testAll() {
   // Once, not per addon: it tests the packed prebuilds.
   const packageSuite = ['package', (args) => run(PACKAGE_SUITE[0], [...PACKAGE_SUITE.slice(1), ...args], { cwd: PROJECT_ROOT })];
   if (existsSync(join(PROJECT_ROOT, CMAKE_ADDON))) {
-    const withCmake = (start) => async (args) => {
+    const withCmake = (start, extra = []) => async (args) => {
       process.env.IPVS_ADDON = CMAKE_ADDON; // read by lib/native.ts, passed into the kernel
       try {
-        return await start(args);
+        return await start([...args, ...extra]);
       } finally {
         delete process.env.IPVS_ADDON;
       }
     };
-    plan.push(...plan.map(([name, start]) => [`${name} (cmake-js addon)`, withCmake(start)]));
+    // The kernel suite again on the other build, less the longest files that test
+    // JavaScript on top of the addon (the CLI corpus, the exporter at scale, the
+    // scenarios): the addon they use is exercised by every other file.
+    const onTop = ['test/kernel/ipvsadm/differential.test.ts', 'test/kernel/exporter/scale.test.ts', 'test/kernel/scenarios.test.ts'];
+    plan.push(...plan.map(([name, start]) => [`${name} (cmake-js addon)`, withCmake(start, name === 'kernel' ? onTop.flatMap((f) => ['--exclude', f]) : [])]));
   }
   plan.splice(1, 0, packageSuite);
   try {

@@ -95,9 +95,9 @@ export interface HttpServer {
 const SERVER_JS = `
 const [port, body] = process.argv.slice(1);
 const plain = (a) => String(a).replace(/^::ffff:(?=\\d+\\.)/, '');
-const answer = (from, to) => body.replace('{from}', plain(from)).replace('{to}', plain(to));
+const answer = (from, to) => body.replace('{from}', plain(from)).replace(to === undefined ? / -> \\{to\\}/ : '{to}', to === undefined ? '' : plain(to));
 const udp = require('dgram').createSocket({ type: 'udp6', ipv6Only: false });
-udp.on('message', (m, from) => udp.send(answer(from.address, '?'), from.port, from.address));
+udp.on('message', (m, from) => udp.send(answer(from.address), from.port, from.address));
 udp.bind(+port, '::', () =>
   require('http').createServer((req, res) => res.end(answer(req.socket.remoteAddress, req.socket.localAddress + ':' + req.socket.localPort))).listen(+port, '::', () => console.log('listening')));
 `;
