@@ -41,7 +41,7 @@ export async function fwmark(print: Print): Promise<Outcome<FwmarkObserved>> {
       answers.push(a!);
       print(`  request to ${net.vip.v4}:${port} -> "${a}"`);
     }
-    const templates = (await ipvs.connections({ template: true })).map((c) => `${c.protocol.toUpperCase()} ${c.clientAddress} -> FWM ${c.fwmark} -> ${c.destinationAddress} (${c.state}, ${c.expires} s left)`);
+    const templates = (await ipvs.connections({ template: true })).filter((c) => c.fwmark === MARK).map((c) => `${c.protocol.toUpperCase()} ${c.clientAddress} -> FWM ${c.fwmark} -> ${c.destinationAddress} (${c.state}, ${c.expires} s left)`);
     print('  persistence templates:');
     for (const t of templates) print(`    ${t}`);
 

@@ -33,7 +33,8 @@ export async function nat(print: Print): Promise<Outcome<NatObserved>> {
 
     const answers = await lab.get(4, 80);
     answers.forEach((a, i) => print(`  request ${i + 1} to ${vip.address}:80 -> "${a}"`));
-    const rows = (await ipvs.connections({ service: { port: 80 } })).map(
+    // This scenario's own entries (its real servers listen on 8090): others' may still be in the table.
+    const rows = (await ipvs.connections({ service: { address: vip.address, port: 80 }, destination: { port: 8090 } })).map(
       (c) => `${c.protocol.toUpperCase()} ${c.clientAddress}:${c.clientPort} -> ${c.virtualAddress}:${c.virtualPort} -> ${c.destinationAddress}:${c.destinationPort} ${c.state}`,
     );
     print('  connection table (client -> virtual -> real):');

@@ -68,7 +68,7 @@ export async function persistence(print: Print): Promise<Outcome<PersistenceObse
         seen.push({ from, answer: answer! });
         print(`  ${from} -> ${vip}:${port} -> "${answer}"`);
       }
-      const templates = (await ipvs.connections({ service: { port }, template: true })).length;
+      const templates = (await ipvs.connections({ service: { port }, destination: { port: 8090 }, template: true })).length;
       print(`  persistence templates: ${templates}`);
       return { seen, templates };
     };
@@ -90,7 +90,8 @@ export async function persistence(print: Print): Promise<Outcome<PersistenceObse
     let left = -1;
     for (let i = 0; i < 60 && left !== 0; i++) {
       await sleep(250);
-      left = (await ipvs.connections({ service: { protocol: 'udp', port: 53 } })).length;
+      // This service's entries only (its real servers are on 8090; other UDP :53 entries may linger).
+      left = (await ipvs.connections({ service: { protocol: 'udp', port: 53 }, destination: { port: 8090 } })).length;
     }
     print(`  after ${left === 0 ? 'the template and its connections expired' : 'waiting 15 s (entries still there)'}:`);
     const [afterExpiry] = await net.udpRequest(1);

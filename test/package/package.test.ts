@@ -156,7 +156,8 @@ it('arm64: an installed package picks the arm64 prebuild, which passes the unit 
   const out = await new Promise<string>((done, fail) =>
     execFile(
       'qemu-aarch64',
-      ['-L', root, node, join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/unit/vitest.config.ts', '--pool=threads'],
+      // Emulated, everything runs many times slower: per-test limits to match.
+      ['-L', root, node, join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/unit/vitest.config.ts', '--pool=threads', '--testTimeout=120000'],
       {
         cwd: ROOT,
         encoding: 'utf8',
