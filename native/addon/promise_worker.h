@@ -16,18 +16,21 @@ class PromiseWorker : public Napi::AsyncWorker {
  public:
   PromiseWorker(Napi::Env env, const char* name);
   Napi::Promise Promise() const { return deferred_.Promise(); }
+  // Settles the promise on the main thread, then frees the worker. Never
+  // throws: it runs from a libuv callback, where an exception is fatal.
+  void OnWorkComplete(Napi::Env env, napi_status status) final;
 
  protected:
   virtual void Work() = 0;
   virtual Napi::Value Result(Napi::Env env) = 0;
   // After the promise settled, on the main thread.
   virtual void Settled() {}
-  void Reject(const Napi::Error& error) { deferred_.Reject(error.Value()); }
+  // False when the environment is being torn down (nothing can observe the promise).
+  bool Reject(const Napi::Error& error) noexcept;
 
  private:
   void Execute() final;
-  void OnOK() final;
-  void OnError(const Napi::Error& e) final;
+  void Settle(Napi::Env env);
 
   Napi::Promise::Deferred deferred_;
   std::optional<nl::Error> error_;

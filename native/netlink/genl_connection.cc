@@ -99,6 +99,22 @@ void GenlConnection::Transact(GenlRequest& request, const Handler& on_message,
     try {
       if (SendAndReceive(request, on_message)) return;
     } catch (const Error& e) {
+      if (e.errnum() == ENOBUFS && (e.origin() == ErrorOrigin::kSystem || on_restart)) {
+        // Our receive queue was full: the kernel dropped (part of) the reply
+        // (kSystem; the socket is already replaced) or would not start a dump
+        // (kKernel). A read is run again, never returned partial; a change
+        // may have been made: say so.
+        if (!on_restart) {
+          throw Error(ErrorOrigin::kSystem, ENOBUFS, e.syscall(),
+                      e.detail() + "; the request may have been carried out");
+        }
+        if (restarts >= kMaxDumpRestarts) {
+          throw Error(ErrorOrigin::kSystem, ENOBUFS, e.syscall(),
+                      e.detail() + " in " + std::to_string(restarts + 1) + " attempts");
+        }
+        on_restart();
+        continue;
+      }
       if (e.origin() != ErrorOrigin::kKernel || e.errnum() != ENOENT || re_resolved) throw;
       // ENOENT is also a real answer (scheduler not found): retry only when
       // the family id really changed.

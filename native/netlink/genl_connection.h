@@ -46,7 +46,9 @@ class GenlConnection {
 
   // Sends the request and passes each data message of the reply to
   // on_message. A dump that the kernel marks interrupted is run again, after
-  // on_restart (which must drop what was collected). A request that fails
+  // on_restart (which must drop what was collected); so is one whose reply
+  // was partly lost to a receive-queue overflow (ENOBUFS), on a new socket.
+  // Without on_restart (a change), ENOBUFS is thrown. A request that fails
   // with ENOENT because the family went away (module reloaded) is re-resolved
   // and sent once more.
   void Transact(GenlRequest& request, const Handler& on_message,

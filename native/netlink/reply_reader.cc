@@ -32,6 +32,9 @@ void ReplyReader::OnError(const Message& m) {
 }
 
 void ReplyReader::OnDone(const Message& m) {
+  // The kernel checks the dump's consistency for NLMSG_DONE too: a change
+  // after the last data message shows only here.
+  if (m.flags & kFlagDumpIntr) interrupted_ = true;
   // The DONE payload is the dump's status; some old kernels send none.
   const int32_t status = m.len >= 4 ? ReadStatus(m, "NLMSG_DONE") : 0;
   done_ = true;

@@ -110,13 +110,24 @@ size_t Socket::ReceiveMany(size_t* lens) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
         throw Error(ErrorOrigin::kSystem, ETIMEDOUT, "recvmsg", "no reply from the kernel in time");
       }
+      if (errno == ENOBUFS) {
+        // The receive queue overflowed: something queued for us was dropped.
+        throw Error(ErrorOrigin::kSystem, ENOBUFS, "recvmsg",
+                    "the receive queue overflowed and a reply was lost");
+      }
       ThrowSys("recvmsg");
     }
     for (int i = 0; i < n; ++i) {
+      // Only the kernel talks to us: anything another socket sends (any
+      // process with CAP_NET_ADMIN can) is dropped unread, however large.
+      if (from[i].nl_pid != 0) {
+        lens[i] = 0;
+        continue;
+      }
       if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
         throw Error(ErrorOrigin::kProtocol, EMSGSIZE, "recvmsg", "netlink datagram truncated");
       }
-      lens[i] = from[i].nl_pid == 0 ? msgs[i].msg_len : 0;  // only the kernel talks to us
+      lens[i] = msgs[i].msg_len;
     }
     return static_cast<size_t>(n);
   }
