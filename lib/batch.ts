@@ -213,7 +213,7 @@ export class Batch {
     const raw = await this.#sender(writer.finish(), wire);
     const failed = raw.map(([i, e]): [number, IpvsError] => {
       const op = writer.opAt(i);
-      return [i, toIpvsError(e, OPERATIONS[op.kind]!, targetOf(op.service, op.destination))];
+      return [i, toIpvsError(e, OPERATIONS[op.kind]!, targetOf(op.service, op.destination), op.service)];
     });
     return { failed, writer };
   }

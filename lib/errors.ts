@@ -78,8 +78,21 @@ function describe(operation: string, target: ErrorTarget): string {
   return on ? `${operation} ${on}` : operation;
 }
 
-/** Converts a native failure into an IpvsError for `operation` on `target`. */
-export function toIpvsError(err: unknown, operation: string, target: ErrorTarget = {}): IpvsError {
+/**
+ * What a service add or update refused with ENOENT lacked: the kernel loads
+ * schedulers and persistence engines as modules (ip_vs_<name>, ip_vs_pe_<name>).
+ */
+function moduleHint(service: { scheduler?: string; pe?: string } | undefined): string {
+  if (!service?.scheduler) return '';
+  const modules = [`ip_vs_${service.scheduler}`, ...(service.pe ? [`ip_vs_pe_${service.pe}`] : [])];
+  return ` (scheduler "${service.scheduler}"${service.pe ? `, persistence engine "${service.pe}"` : ''}: the kernel has no such module loaded and could not load it; try \`modprobe ${modules.join(' ')}\`)`;
+}
+
+/**
+ * Converts a native failure into an IpvsError for `operation` on `target`;
+ * `service`, for service adds and updates, names the modules an ENOENT lacked.
+ */
+export function toIpvsError(err: unknown, operation: string, target: ErrorTarget = {}, service?: { scheduler?: string; pe?: string }): IpvsError {
   const e = err as NativeError;
   if (e?.origin === 'closed') return closedError(operation);
   if (typeof e?.errno !== 'number') {
@@ -91,7 +104,8 @@ export function toIpvsError(err: unknown, operation: string, target: ErrorTarget
   // Kernel errors: what the errno means for this operation, plus the extended ack;
   // system errors: strerror and what was being opened (already in the message).
   const meaning = (kernel && (MEANING[operation]?.[name] ?? GENERAL[name])) || e.message;
-  const detail = kernel && e.detail ? ` (${e.detail})` : '';
+  const hint = kernel && name === 'ENOENT' && (operation === 'addService' || operation === 'updateService') ? moduleHint(service) : '';
+  const detail = (kernel && e.detail ? ` (${e.detail})` : '') + hint;
   return new IpvsError({
     message: `${describe(operation, target)}: ${meaning}${detail} [${name}]`,
     code,

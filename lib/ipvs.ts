@@ -9,7 +9,7 @@ import { Batch } from './batch';
 import { describeRawDestination, describeRawService } from './describe';
 import { closedError, IpvsError, toIpvsError, unavailableError, type ErrorTarget } from './errors';
 import { toDaemon, toInfo } from './convert';
-import { native, type NativeHandle } from './native';
+import { native, type NativeHandle, type RawService } from './native';
 import type { ProcBackend } from './proc/backends';
 import { connectionChunks, readBackends, readGlobalStats } from './proc/tables';
 import { readDestinations, readServices, readSnapshot } from './records';
@@ -131,7 +131,7 @@ export class Ipvs {
    */
   async addService(spec: ServiceSpec): Promise<void> {
     const s = checkServiceSpec(spec);
-    await this.#call('addService', { service: describeRawService(s.raw) }, (h) => h.addService(s.raw));
+    await this.#call('addService', { service: describeRawService(s.raw) }, (h) => h.addService(s.raw), s.raw);
   }
 
   /**
@@ -144,7 +144,7 @@ export class Ipvs {
    */
   async updateService(spec: ServiceSpec): Promise<void> {
     const s = checkServiceSpec(spec);
-    await this.#call('updateService', { service: describeRawService(s.raw) }, (h) => h.updateService(s.raw));
+    await this.#call('updateService', { service: describeRawService(s.raw) }, (h) => h.updateService(s.raw), s.raw);
   }
 
   /**
@@ -413,13 +413,13 @@ export class Ipvs {
   /** Opens an IPVS /proc/net file of the handle's namespace; resolves its fd. */
   readonly #openProc = (operation: string, file: string): Promise<number> => this.#call(operation, {}, (h) => h.openProcFile(file));
 
-  async #call<T>(operation: string, target: ErrorTarget, run: (h: NativeHandle) => Promise<T>): Promise<T> {
+  async #call<T>(operation: string, target: ErrorTarget, run: (h: NativeHandle) => Promise<T>, service?: RawService): Promise<T> {
     const handle = this.#handle;
     if (!handle) throw closedError(operation);
     try {
       return await run(handle);
     } catch (e) {
-      throw toIpvsError(e, operation, target);
+      throw toIpvsError(e, operation, target, service);
     }
   }
 }

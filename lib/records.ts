@@ -273,7 +273,7 @@ export class OpWriter {
    * Operation i read back (its kind, service key and destination identity),
    * for messages: a batch keeps no objects of its own for each operation.
    */
-  opAt(i: number): { kind: number; service: RawServiceKey; destination?: RawDestination } {
+  opAt(i: number): { kind: number; service: RawServiceKey & { scheduler?: string; pe?: string }; destination?: RawDestination } {
     const start = this.#starts[i]!;
     const c = Math.floor(start / CHUNK_LEN);
     const buf = c < this.#chunks.length ? this.#chunks[c]! : this.#buf;
@@ -282,7 +282,11 @@ export class OpWriter {
     const s = o + OP_HEADER_LEN;
     const fwmark = buf.readUInt32LE(s + 8);
     const service = { family: buf.readUInt16LE(s), protocol: buf.readUInt16LE(s + 2), address: fwmark ? '' : buf.toString('latin1', s + 32, s + 32 + buf.readUInt16LE(s + 6)), port: buf.readUInt16LE(s + 4), fwmark };
-    if (kind < 3) return { kind, service };
+    if (kind < 3) {
+      // Service operations: the modules they name, for errors (empty for a delete's key).
+      const scheduler = buf.toString('latin1', s + 80, s + 80 + buf[s + 28]!);
+      return { kind, service: scheduler ? { ...service, scheduler, pe: buf.toString('latin1', s + 96, s + 96 + buf[s + 29]!) } : service };
+    }
     const d = s + OP_SERVICE_LEN;
     return { kind, service, destination: { family: buf.readUInt16LE(d), address: buf.toString('latin1', d + 40, d + 40 + buf.readUInt16LE(d + 4)), port: buf.readUInt16LE(d + 2) } };
   }

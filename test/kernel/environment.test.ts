@@ -1,6 +1,9 @@
 // The environment around the API: a kernel without IPVS (module gone and not
 // loadable) gives ERR_IPVS_UNAVAILABLE with what to do, and a handle opened
-// before the module was reloaded finds the new family id by itself.
+// before the module was reloaded finds the new family id by itself; a missing
+// scheduler or persistence engine module is named; a process without
+// CAP_NET_ADMIN gets EPERM saying so. (A missing namespace path:
+// namespaces.test.ts.)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
@@ -56,4 +59,58 @@ it('reports a missing IPVS, then survives the module coming back', async () => {
   await survivor.addService({ ...svc, port: 81 });
   expect(await survivor.services()).toHaveLength(2);
   survivor.close();
+});
+
+it('names the module a scheduler or persistence engine lacks when the kernel cannot load it', async () => {
+  const ipvs = await Ipvs.open();
+  ipvsadm('-C');
+  // A scheduler module this kernel has but has not loaded (unused ones can go).
+  const candidates = ['dh', 'lblcr', 'lblc', 'sed', 'nq', 'ovf', 'fo', 'mh', 'sh'];
+  const scheduler = candidates.find((s) => !ipvsModules().includes(`ip_vs_${s}`) || spawnSync('modprobe', ['-r', `ip_vs_${s}`]).status === 0);
+  expect(scheduler, 'no scheduler module could be unloaded').toBeDefined();
+  if (!ipvsModules().includes('ip_vs_pe_sip')) execFileSync('modprobe', ['ip_vs_pe_sip']);
+  execFileSync('modprobe', ['-r', 'ip_vs_pe_sip']);
+  expect(ipvsModules()).not.toContain(`ip_vs_${scheduler}`);
+  const svc = { protocol: 'udp', address: '192.0.2.1', port: 5060 } as const;
+  await ipvs.addService({ ...svc, scheduler: 'rr' });
+  const before = saved();
+  const modprobe = readFileSync(MODPROBE, 'utf8').trim();
+  try {
+    writeFileSync(MODPROBE, '/bin/false\n');
+    const hint = new RegExp(`scheduler or persistence engine not found \\(scheduler "${scheduler}": .*modprobe ip_vs_${scheduler}\``);
+    for (const err of [
+      await ipvs.addService({ ...svc, port: 5061, scheduler }).catch((e) => e),
+      await ipvs.updateService({ ...svc, scheduler }).catch((e) => e),
+      (await ipvs.batch().addService({ ...svc, port: 5062, scheduler }).run().catch((e) => e)).failures?.[0]?.error,
+    ]) {
+      expect(err).toMatchObject({ name: 'IpvsError', code: 'ENOENT', errno: -2 });
+      expect(err.message).toMatch(hint);
+    }
+    const pe = await ipvs.updateService({ ...svc, scheduler: 'rr', pe: 'sip', persistence: { timeout: 60 } }).catch((e) => e);
+    expect(pe).toMatchObject({ code: 'ENOENT', operation: 'updateService' });
+    expect(pe.message).toMatch(/persistence engine "sip".*modprobe ip_vs_rr ip_vs_pe_sip`/);
+    expect(saved()).toEqual(before);
+  } finally {
+    writeFileSync(MODPROBE, `${modprobe}\n`);
+  }
+  // Once the kernel may load modules again, the same calls work.
+  await ipvs.addService({ ...svc, port: 5061, scheduler });
+  await ipvs.updateService({ ...svc, scheduler: 'rr', pe: 'sip', persistence: { timeout: 60 } });
+  expect(ipvsModules()).toEqual(expect.arrayContaining([`ip_vs_${scheduler}`, 'ip_vs_pe_sip']));
+  ipvsadm('-C');
+  ipvs.close();
+});
+
+it('a process with every capability but CAP_NET_ADMIN: EPERM, for reads and changes, saying why', () => {
+  const script = `require('tsx/cjs'); require('./lib/index.ts').Ipvs.open().then(() => console.log('opened'), (e) => console.log(JSON.stringify({ code: e.code, errno: e.errno, operation: e.operation, message: e.message })))`;
+  const r = spawnSync('setpriv', ['--inh-caps=-net_admin', '--bounding-set=-net_admin', '--', process.execPath, '-e', script], { encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  const out = JSON.parse(r.stdout);
+  expect(out).toMatchObject({ code: 'EPERM', errno: -1, operation: 'open' });
+  expect(out.message).toMatch(/CAP_NET_ADMIN/);
+  // ipvsadm-js says what ipvsadm says.
+  const theirs = spawnSync('setpriv', ['--inh-caps=-net_admin', '--bounding-set=-net_admin', '--', 'ipvsadm', '-Ln'], { encoding: 'utf8' });
+  const ours = spawnSync('setpriv', ['--inh-caps=-net_admin', '--bounding-set=-net_admin', '--', process.execPath, IPVSADM_JS, '-Ln'], { encoding: 'utf8' });
+  expect(theirs.status).not.toBe(0);
+  expect({ status: ours.status, stderr: ours.stderr }).toEqual({ status: theirs.status, stderr: theirs.stderr });
 });
