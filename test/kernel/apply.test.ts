@@ -1,8 +1,10 @@
 // apply() against the kernel: minimal plans in a safe order, idempotence,
 // prune and dryRun, and all-or-nothing: a change the kernel refuses leaves the
-// table exactly as it was (ipvsadm -Sn before and after).
+// table exactly as it was (ipvsadm -Sn before and after), whichever of the
+// plan's 13 steps the kernel refuses (injected at each in turn).
 import { describe, expect, it, vi } from 'vitest';
 import { IpvsApplyError, type DesiredService } from '../../lib/index';
+import { BATCH_OP } from '../../lib/native';
 import { ipvsadm, saved, useIpvs } from './helpers';
 
 const ctx = useIpvs();
@@ -175,5 +177,61 @@ describe('apply() calls on one handle', () => {
     expect(a).toHaveLength(6);
     expect(b).toEqual([{ action: 'update', service: web, destination: { address: '203.0.113.2', port: 8080 } }]);
     expect(saved()).toContain('-a -t 192.0.2.1:80 -r 203.0.113.2:8080 -m -w 9');
+  });
+});
+
+describe('apply() with a kernel error injected at each step of its plan', () => {
+  it('ends with the table exactly as it started, whichever step fails', async () => {
+    const ipvs = ctx.ipvs;
+    await ipvs.apply(table());
+    ipvsadm('-A', '-t', '192.0.2.99:443', '-s', 'lc');
+    ipvsadm('-a', '-t', '192.0.2.99:443', '-r', '203.0.113.9:443', '-g', '-w', '4', '-x', '50');
+    const before = ipvsadm('-Sn');
+    const want = table();
+    want[0]!.scheduler = 'rr';
+    want[0]!.destinations = [{ address: '203.0.113.2', port: 8080, weight: 9 }, { address: '203.0.113.5', port: 8080 }, { address: '203.0.113.6', port: 8080, forwarding: 'route' }];
+    want[1]!.destinations!.push({ address: '2001:db8:1::3', port: 53, weight: 2, upperThreshold: 10 });
+    want[2]!.persistence = { timeout: 60 };
+    want.push({ protocol: 'tcp', address: '192.0.2.50', port: 80, destinations: [{ address: '203.0.113.2', port: 80 }, { address: '203.0.113.3', port: 80 }] });
+    want.push({ protocol: 'sctp', address: '192.0.2.51', port: 9, scheduler: 'sh', destinations: [{ address: '203.0.113.4', port: 9 }] });
+    const steps = await ipvs.apply(want, { prune: true, dryRun: true });
+    expect(steps).toHaveLength(13);
+
+    // The kernel refuses the step at `at`: sent with a scheduler it does not
+    // have (a service add) or for a service that does not exist (all others).
+    const batch = ipvs.batch.bind(ipvs);
+    const inject = (at: number) => {
+      let calls = 0;
+      ipvs.batch = () => {
+        const b = batch();
+        if (calls++ > 0) return b; // the undo goes through untouched
+        const push = b.push.bind(b);
+        let n = 0;
+        b.push = (kind, service, destination) => {
+          if (n++ !== at) return push(kind, service, destination);
+          if ('scheduler' in service && kind === BATCH_OP.addService) return push(kind, { ...service, scheduler: 'injected' }, destination);
+          return push(kind, { ...service, fwmark: 0xdead, address: '', port: 0 }, destination);
+        };
+        return b;
+      };
+    };
+    try {
+      for (let at = 0; at < steps.length; at++) {
+        inject(at);
+        const err = (await ipvs.apply(want, { prune: true }).catch((e: unknown) => e)) as IpvsApplyError;
+        expect(err, `step ${at}`).toBeInstanceOf(IpvsApplyError);
+        // That step failed, and with a service add, the adds of its destinations.
+        expect(err.failures[0]!.change, `step ${at}`).toEqual(steps[at]);
+        for (const f of err.failures) expect(['ENOENT', 'ESRCH'], `step ${at}`).toContain(f.error.code);
+        expect(err.rollback, `step ${at}`).toMatchObject({ complete: true, failures: [] });
+        expect(err.rollback.undone, `step ${at}`).toHaveLength(steps.length - err.failures.length);
+        expect(ipvsadm('-Sn'), `step ${at}`).toBe(before);
+      }
+    } finally {
+      ipvs.batch = batch;
+    }
+    // Untouched, the same plan goes through.
+    expect(await ipvs.apply(want, { prune: true })).toEqual(steps);
+    expect(await ipvs.apply(want, { prune: true, dryRun: true })).toEqual([]);
   });
 });
