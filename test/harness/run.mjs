@@ -2,9 +2,10 @@
 // Entry point of the real-kernel test harness.
 //
 //   node test/harness/run.mjs kernel [vitest args...]  kernel suite in a real IPVS kernel
-//   node test/harness/run.mjs test                     unit suite on the host, the package suite
-//                                                      (packed tarball, arm64 under qemu), then the
-//                                                      kernel suite; ends with "N passed, N failed, N skipped"
+//   node test/harness/run.mjs test                     unit suite on the host, the fuzz suite (short
+//                                                      libFuzzer runs), the package suite (packed
+//                                                      tarball, arm64 under qemu), then the kernel
+//                                                      suite; ends with "N passed, N failed, N skipped"
 //   node test/harness/run.mjs demo                     examples/demo.ts in the kernel
 //   node test/harness/run.mjs scenario <name>          examples/scenarios (npm run scenario -- nat)
 //   node test/harness/run.mjs bench [args...]          bench/scale.ts in the kernel (npm run bench)
@@ -26,6 +27,7 @@ const VITEST = 'node_modules/vitest/vitest.mjs';
 const KERNEL_SUITE = [NODE, VITEST, 'run', '--config', 'test/kernel/vitest.config.ts'];
 const UNIT_SUITE = [NODE, VITEST, 'run', '--config', 'test/unit/vitest.config.ts'];
 const PACKAGE_SUITE = [NODE, VITEST, 'run', '--config', 'test/package/vitest.config.ts'];
+const FUZZ_SUITE = [NODE, VITEST, 'run', '--config', 'test/fuzz/vitest.config.ts'];
 const DEMO = [NODE, 'node_modules/tsx/dist/cli.mjs', 'examples/demo.ts'];
 const SCENARIO = [NODE, 'node_modules/tsx/dist/cli.mjs', 'examples/scenarios/run.ts'];
 const BENCH = [NODE, 'node_modules/tsx/dist/cli.mjs', 'bench/scale.ts'];
@@ -82,6 +84,8 @@ async function testAll() {
   ];
   // Once, not per addon: it tests the packed prebuilds.
   const packageSuite = ['package', (args) => run(PACKAGE_SUITE[0], [...PACKAGE_SUITE.slice(1), ...args], { cwd: PROJECT_ROOT })];
+  // Once: a short libFuzzer run of each native parser (clang, ASan + UBSan), on the host.
+  const fuzzSuite = ['fuzz', (args) => run(FUZZ_SUITE[0], [...FUZZ_SUITE.slice(1), ...args], { cwd: PROJECT_ROOT })];
   if (existsSync(join(PROJECT_ROOT, CMAKE_ADDON))) {
     const withCmake = (start, extra = []) => async (args) => {
       process.env.IPVS_ADDON = CMAKE_ADDON; // read by lib/native.ts, passed into the kernel
@@ -97,7 +101,7 @@ async function testAll() {
     const onTop = ['test/kernel/ipvsadm/differential.test.ts', 'test/kernel/exporter/scale.test.ts', 'test/kernel/scenarios.test.ts'];
     plan.push(...plan.map(([name, start]) => [`${name} (cmake-js addon)`, withCmake(start, name === 'kernel' ? onTop.flatMap((f) => ['--exclude', f]) : [])]));
   }
-  plan.splice(1, 0, packageSuite);
+  plan.splice(1, 0, fuzzSuite, packageSuite);
   try {
     for (const [name, start] of plan) {
       const file = join(dir, `${name.replace(/\W+/g, '-')}.json`);
