@@ -70,6 +70,11 @@ export function checkServiceSpec(v: unknown, name: Name = 'service'): CheckedKey
       throw invalidValue(`${String(name)}.flags.onePacket`, true, 'is only for UDP and fwmark services');
     }
   }
+  // As ipvsadm: the kernel takes a non-persistent port-0 service but can never
+  // schedule to it ("port zero only supported in persistent services").
+  if (key.raw.fwmark === 0 && key.raw.port === 0 && !(flags & SVC_FLAG.persistent)) {
+    throw invalidValue(`${String(name)}.port`, 0, 'may be 0 only for a persistent service (set persistence)');
+  }
   // Literals, not spreads: this runs once per service of a large apply().
   const k = key.raw;
   return {
