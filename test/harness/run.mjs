@@ -97,8 +97,15 @@ async function testAll() {
     };
     // The kernel suite again on the other build, less the longest files that test
     // JavaScript on top of the addon (the CLI corpus, the exporter at scale, the
-    // scenarios): the addon they use is exercised by every other file.
-    const onTop = ['test/kernel/ipvsadm/differential.test.ts', 'test/kernel/exporter/scale.test.ts', 'test/kernel/scenarios.test.ts'];
+    // scenarios, the bad-input matrix, the short soak): the addon they use is
+    // exercised by every other file.
+    const onTop = [
+      'test/kernel/ipvsadm/differential.test.ts',
+      'test/kernel/exporter/scale.test.ts',
+      'test/kernel/scenarios.test.ts',
+      'test/kernel/bad-input.test.ts',
+      'test/kernel/soak.test.ts',
+    ];
     plan.push(...plan.map(([name, start]) => [`${name} (cmake-js addon)`, withCmake(start, name === 'kernel' ? onTop.flatMap((f) => ['--exclude', f]) : [])]));
   }
   plan.splice(1, 0, fuzzSuite, packageSuite);
