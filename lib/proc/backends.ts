@@ -43,6 +43,7 @@ interface Current {
 }
 
 const HEX = /^[0-9A-Fa-f]+$/;
+const FULL_IPV6 = /^[0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7}$/; // %pI6: eight groups of four
 const DECIMAL = /^-?[0-9]+$/;
 
 /** 'C0A80001:0050' or '[2001:0db8:...:0001]:0050' -> address and port. */
@@ -50,7 +51,7 @@ function endpoint(token: string): [string, number] {
   const colon = token.lastIndexOf(':');
   const host = token.slice(0, colon);
   const port = token.slice(colon + 1);
-  const v6 = host.length === 41 && host[0] === '[' && host[40] === ']';
+  const v6 = host.length === 41 && host[0] === '[' && host[40] === ']' && FULL_IPV6.test(host.slice(1, 40));
   if (colon < 0 || port.length !== 4 || !HEX.test(port) || !(v6 || (host.length === 8 && HEX.test(host)))) {
     throw new Error(`unexpected address in /proc/net/ip_vs: ${token}`);
   }

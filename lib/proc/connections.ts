@@ -50,11 +50,15 @@ function numberField(text: string, k: number, radix: 10 | 16): number {
 // Services and real servers are few: their addresses repeat on every row.
 const cache = new Map<string, string>();
 
+const V4 = /^[0-9A-Fa-f]{8}$/;
+const V6 = /^[0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7}$/;
+
+/** The address in field k; '' when it is not one (then the line is not a row). */
 function address(text: string, k: number): string {
   const hex = field(text, k);
   let a = cache.get(hex);
   if (a === undefined) {
-    a = hex.length === 8 ? ipv4FromHex(hex) : ipv6FromFull(hex);
+    a = V4.test(hex) ? ipv4FromHex(hex) : V6.test(hex) ? ipv6FromFull(hex) : '';
     if (cache.size >= 4096) cache.clear();
     cache.set(hex, a);
   }
@@ -107,8 +111,11 @@ export function parseConnectionLine(text: string, start: number, end: number, wi
     const data = nameEnd + 1 < end ? Buffer.from(text.slice(nameEnd + 1, end), 'latin1').toString('utf8') : '';
     c.pe = { name: text.slice(bounds[2 * want]!, nameEnd), data };
   }
-  // Not hex or decimal where numbers belong: not a row.
+  // Not hex or decimal where numbers belong, ports over 16 bits, addresses
+  // that are not addresses: not a row. (The real server's family may differ.)
   if (Number.isNaN(clientPort + c.virtualPort + c.destinationPort + c.expires)) return undefined;
+  if ((clientPort | c.virtualPort | c.destinationPort) > 0xffff) return undefined;
+  if (!c.clientAddress || !c.virtualAddress || !c.destinationAddress) return undefined;
   return c;
 }
 

@@ -22,7 +22,8 @@ function numericRows(text: string): string[][] {
   const out: string[][] = [];
   for (const line of text.split('\n')) {
     const t = line.trim().split(/\s+/);
-    if (t.length >= 5 && t.every((x, i) => HEX.test(x) || (i === 0 && x === '~'))) out.push(t);
+    // "~" heads only the per-CPU file's total row (six fields).
+    if (t.length >= 5 && t.every((x, i) => HEX.test(x) || (i === 0 && x === '~' && t.length === 6))) out.push(t);
   }
   return out;
 }

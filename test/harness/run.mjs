@@ -12,7 +12,7 @@
 //   node test/harness/run.mjs exec -- <cmd> [args...]  any command in the kernel
 //
 // Env: IPVS_TEST_KERNEL=uml|netns (force where), IPVS_TEST_KERNEL_SOURCE=auto|archive|fallback,
-// IPVS_TEST_KERNEL_CACHE (cache dir), IPVS_TEST_TIMEOUT (seconds for the whole run, default 1500),
+// IPVS_TEST_KERNEL_CACHE (cache dir), IPVS_TEST_TIMEOUT (seconds for the whole run, default 2700),
 // IPVS_TEST_UML_MEM (default 2G), IPVS_TEST_KERNEL_MIRROR (Debian mirror for sid).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -143,7 +143,7 @@ function printSummary(suites) {
 
 // A hung kernel or test must not hang CI: kill everything and fail.
 let onTimeout = () => {};
-const limit = Number(process.env.IPVS_TEST_TIMEOUT || 1500);
+const limit = Number(process.env.IPVS_TEST_TIMEOUT || 2700);
 setTimeout(() => {
   killAll();
   log(`error: gave up after ${limit} s (IPVS_TEST_TIMEOUT); killed the test kernel`);

@@ -166,6 +166,7 @@ it('arm64: an installed package picks the arm64 prebuild, which passes the unit 
         env: {
           ...process.env,
           NO_COLOR: '1',
+          FC_RUNS_SCALE: '0.25', // the property tests: a quarter of their cases, emulated
           IPVS_ADDON: join(dir, 'node_modules/ipvs/prebuilds/linux-arm64/ipvs.glibc.node'),
           ESBUILD_BINARY_PATH: join(ROOT, 'node_modules/@esbuild/linux-x64/bin/esbuild'),
         },
