@@ -40,8 +40,9 @@ function numberField(text: string, k: number, radix: 10 | 16): number {
   let v = 0;
   for (let i = bounds[2 * k]!; i < bounds[2 * k + 1]!; i++) {
     const c = text.charCodeAt(i);
-    const d = c <= 57 ? c - 48 : (c | 32) - 87; // '0'-'9', 'a'-'f' / 'A'-'F'
-    if (d < 0 || d >= radix) return NaN;
+    const l = c | 32;
+    const d = c >= 48 && c <= 57 ? c - 48 : l >= 97 && l <= 102 ? l - 87 : 99; // '0'-'9', 'a'-'f' / 'A'-'F'
+    if (d >= radix) return NaN;
     v = v * radix + d;
   }
   return v;
@@ -111,11 +112,13 @@ export function parseConnectionLine(text: string, start: number, end: number, wi
     const data = nameEnd + 1 < end ? Buffer.from(text.slice(nameEnd + 1, end), 'latin1').toString('utf8') : '';
     c.pe = { name: text.slice(bounds[2 * want]!, nameEnd), data };
   }
-  // Not hex or decimal where numbers belong, ports over 16 bits, addresses
-  // that are not addresses: not a row. (The real server's family may differ.)
+  // Not hex or decimal where numbers belong, ports of over four digits,
+  // addresses that are not addresses, a client of another family than the
+  // service: not a row. (The real server's family may differ.)
   if (Number.isNaN(clientPort + c.virtualPort + c.destinationPort + c.expires)) return undefined;
-  if ((clientPort | c.virtualPort | c.destinationPort) > 0xffff) return undefined;
+  for (const k of [2, 4, 6]) if (bounds[2 * k + 1]! - bounds[2 * k]! > 4) return undefined; // ports: %04X
   if (!c.clientAddress || !c.virtualAddress || !c.destinationAddress) return undefined;
+  if (bounds[7]! - bounds[6]! !== bounds[3]! - bounds[2]!) return undefined; // client and service: one family
   return c;
 }
 

@@ -11,6 +11,7 @@ import { parseConnections } from '../../lib/proc/connections';
 import { CHUNK_BYTES, readLines } from '../../lib/proc/read';
 import { parseGlobalStats, parsePerCpuStats } from '../../lib/proc/stats';
 import type { Connection } from '../../lib/types';
+import { PROC_STATS, PROC_STATS_PERCPU } from '../fixtures/proc-files';
 import { checkConnectionQuery } from '../../lib/validate/connection-query';
 import { eventLoopTurns } from '../event-loop-turns';
 import { writeSyntheticTable } from '../fixtures/synthetic-connections';
@@ -143,26 +144,8 @@ describe('/proc/net/ip_vs_conn', () => {
 
 describe('/proc/net/ip_vs_stats', () => {
   // Recorded in the test kernel after 5 HTTP requests.
-  const stats = [
-    '   Total Incoming Outgoing         Incoming         Outgoing',
-    '   Conns  Packets  Packets            Bytes            Bytes',
-    '       5       1B       17              6D0              6B9',
-    '',
-    ' Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s',
-    '       0        2        2               7B               79',
-    '',
-  ].join('\n');
-  const perCpu = [
-    '       Total Incoming Outgoing         Incoming         Outgoing',
-    'CPU    Conns  Packets  Packets            Bytes            Bytes',
-    '  0        5       1B       17              6D0              6B9',
-    '  1        1        2        2 FFFFFFFFFFFFFFFF                1',
-    '  ~        5       1B       17              6D0              6B9',
-    '',
-    '     Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s',
-    '           0        2        2               7B               79',
-    '',
-  ].join('\n');
+  const stats = PROC_STATS;
+  const perCpu = PROC_STATS_PERCPU;
 
   it('parses totals (64-bit) and rates', () => {
     expect(parseGlobalStats(stats)).toEqual({

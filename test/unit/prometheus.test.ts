@@ -5,32 +5,12 @@ import { Registry, type OpenMetricsContentType } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { parseListen, parseFlags } from '../../examples/exporter/flags';
 import { BackendParser } from '../../lib/proc/backends';
+import { PROC_IP_VS } from '../fixtures/proc-files';
 import { IpvsCollector, toText, writeText, type MetricFamily } from '../../lib/prometheus/index';
 import { goAddress, markLabel } from '../../lib/prometheus/labels';
 import { backendDescriptors, backendFamilies, checkBackendLabels } from '../../lib/prometheus/node-exporter';
 import { promClientMetric } from '../../lib/prometheus/prom-client';
 
-// cat /proc/net/ip_vs in the test kernel (trailing blanks as the kernel prints them).
-const PROC_IP_VS = [
-  'IP Virtual Server version 1.2.1 (size=256)',
-  'Prot LocalAddress:Port Scheduler Flags',
-  '  -> RemoteAddress:Port Forward Weight ActiveConn InActConn',
-  'UDP  [0000:0000:0000:0000:0000:0000:0a00:0008]:0035 wlc ',
-  '  -> [0000:0000:0000:0000:0000:0000:c0a8:0108]:0035      Masq    1      0          0         ',
-  'TCP  0A000001:0050 wlc  ',
-  '  -> C0A80101:1F90      Masq    3      2          17        ',
-  'FWM  10001000 wlc ',
-  '  -> C0A80103:0000      Route   0      0          0         ',
-  'SCTP  0A000002:0050 wlc  ',
-  '  -> C0A80102:1F90      Masq    1      0          0         ',
-  'UDP  [0000:0000:0000:0000:0000:ffff:0a00:0009]:0035 wlc ',
-  'TCP  0A000002:01BB rr  persistent 36000 FFFFFFFF',
-  '  -> 7F000001:1F90      Tunnel  1      0          0         ',
-  '  -> 7F000002:1F90      Masq    2      0          1         ',
-  'FWM  00000007 wlc ',
-  '  -> [2001:0db8:0000:0000:0000:0000:0000:0005]:0000      Masq    1      0          0         ',
-  '',
-].join('\n');
 
 const row = (protocol: string, serviceAddress: string, servicePort: number, fwmark: number, address: string, port: number, weight: number, activeConnections = 0, inactiveConnections = 0) =>
   ({ protocol, serviceAddress, servicePort, fwmark, address, port, weight, activeConnections, inactiveConnections });

@@ -18,6 +18,7 @@ import { readLines } from '../../../lib/proc/read';
 import { parsePerCpuStats, parseGlobalStats } from '../../../lib/proc/stats';
 import { connectionChunks, readBackends, readGlobalStats } from '../../../lib/proc/tables';
 import type { Connection, CpuStats, Stats } from '../../../lib/types';
+import { PROC_IP_VS, PROC_STATS, PROC_STATS_PERCPU } from '../../fixtures/proc-files';
 import { dotted, fullV6, genAddress, genV4, hex, ipv6Words, mutate, mutation, ntop6, runs, splitAtLines, textOf, TIMEOUT, type GenAddress } from './support';
 
 // ---------------------------------------------------------------------------
@@ -41,46 +42,11 @@ const RECORDED_CONN_SYNC = [
   '',
 ].join('\n');
 
-const RECORDED_IP_VS = [
-  'IP Virtual Server version 1.2.1 (size=256)',
-  'Prot LocalAddress:Port Scheduler Flags',
-  '  -> RemoteAddress:Port Forward Weight ActiveConn InActConn',
-  'UDP  [0000:0000:0000:0000:0000:0000:0a00:0008]:0035 wlc ',
-  '  -> [0000:0000:0000:0000:0000:0000:c0a8:0108]:0035      Masq    1      0          0         ',
-  'TCP  0A000001:0050 wlc  ',
-  '  -> C0A80101:1F90      Masq    3      2          17        ',
-  'FWM  10001000 wlc ',
-  '  -> C0A80103:0000      Route   0      0          0         ',
-  'SCTP  0A000002:0050 wlc  ',
-  '  -> C0A80102:1F90      Masq    1      0          0         ',
-  'TCP  0A000002:01BB rr  persistent 36000 FFFFFFFF',
-  '  -> 7F000001:1F90      Tunnel  1      0          0         ',
-  'FWM  00000007 wlc ',
-  '  -> [2001:0db8:0000:0000:0000:0000:0000:0005]:0000      Masq    1      0          0         ',
-  '',
-].join('\n');
 
-const RECORDED_STATS = [
-  '   Total Incoming Outgoing         Incoming         Outgoing',
-  '   Conns  Packets  Packets            Bytes            Bytes',
-  '       5       1B       17              6D0              6B9',
-  '',
-  ' Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s',
-  '       0        2        2               7B               79',
-  '',
-].join('\n');
 
-const RECORDED_PERCPU = [
-  '       Total Incoming Outgoing         Incoming         Outgoing',
-  'CPU    Conns  Packets  Packets            Bytes            Bytes',
-  '  0        5       1B       17              6D0              6B9',
-  '  1        1        2        2 FFFFFFFFFFFFFFFF                1',
-  '  ~        5       1B       17              6D0              6B9',
-  '',
-  '     Conns/s   Pkts/s   Pkts/s          Bytes/s          Bytes/s',
-  '           0        2        2               7B               79',
-  '',
-].join('\n');
+
+
+
 
 // ---------------------------------------------------------------------------
 // The kernel's formats (ip_vs_conn_seq_show, ip_vs_info_seq_show, ip_vs_stats_show).
@@ -511,7 +477,7 @@ describe('/proc/net/ip_vs', () => {
   });
 
   it('arbitrary or mutated input parses or is refused with "unexpected ... in /proc/net/ip_vs", never another error', () => {
-    const damaged = fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(RECORDED_IP_VS, m));
+    const damaged = fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(PROC_IP_VS, m));
     fc.assert(
       fc.property(fc.oneof(damaged, anyText), fc.array(fc.nat(), { maxLength: 4 }), (text, cuts) => {
         let whole: ProcBackend[] | undefined;
@@ -546,7 +512,7 @@ describe('/proc/net/ip_vs', () => {
   //   the recorded file with one '0' of '[2001:0db8:...:0000:0005]' replaced by ']'
   //     -> address '2001:db8::NaN:5'
   it('accepts exactly what a strict reading of the kernel format accepts, with the same rows', () => {
-    const damaged = fc.array(mutation, { minLength: 1, maxLength: 3 }).map((m) => mutate(RECORDED_IP_VS, m));
+    const damaged = fc.array(mutation, { minLength: 1, maxLength: 3 }).map((m) => mutate(PROC_IP_VS, m));
     fc.assert(
       fc.property(fc.oneof(damaged, anyText), (text) => {
         expect(outcome(() => feedAll([text]))).toEqual(outcome(() => strictBackends(text)));
@@ -597,8 +563,8 @@ describe('/proc/net/ip_vs_stats and ip_vs_stats_percpu', () => {
   // parsed() in tables.ts wraps whatever the parser throws, with this message.)
   it('arbitrary or mutated input parses or is refused with "unexpected format of /proc/net/<file>", never another error', () => {
     const damaged = fc.oneof(
-      fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(RECORDED_STATS, m)),
-      fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(RECORDED_PERCPU, m)),
+      fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(PROC_STATS, m)),
+      fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(PROC_STATS_PERCPU, m)),
     );
     fc.assert(
       fc.property(fc.oneof(damaged, anyText), (text) => {
@@ -660,7 +626,7 @@ describe('reading through a handle (temporary files as the /proc files, the addo
 
   it('readBackends()/readGlobalStats(): resolve, or reject with IpvsError ERR_IPVS_PROTOCOL; connectionChunks() never rejects', async () => {
     await fc.assert(
-      fc.asyncProperty(damagedBytes(RECORDED_IP_VS), damagedBytes(RECORDED_STATS), damagedBytes(RECORDED_PERCPU), damagedBytes(RECORDED_CONN), fc.boolean(), async (ipVs, stats, perCpu, conn, sync) => {
+      fc.asyncProperty(damagedBytes(PROC_IP_VS), damagedBytes(PROC_STATS), damagedBytes(PROC_STATS_PERCPU), damagedBytes(RECORDED_CONN), fc.boolean(), async (ipVs, stats, perCpu, conn, sync) => {
         const open = opener({ ip_vs: ipVs, ip_vs_stats: stats, ip_vs_stats_percpu: perCpu, ip_vs_conn: conn, ip_vs_conn_sync: conn });
         await readBackends(open, 'backends').then(
           (rows) => expect(Array.isArray(rows)).toBe(true),
@@ -679,9 +645,9 @@ describe('reading through a handle (temporary files as the /proc files, the addo
   }, TIMEOUT);
 
   it('the recorded files read through a handle give what the parsers give', async () => {
-    const open = opener({ ip_vs: RECORDED_IP_VS, ip_vs_stats: RECORDED_STATS, ip_vs_stats_percpu: RECORDED_PERCPU, ip_vs_conn: RECORDED_CONN, ip_vs_conn_sync: RECORDED_CONN_SYNC });
-    expect(await readBackends(open, 'backends')).toEqual(feedAll([RECORDED_IP_VS]));
-    expect(await readGlobalStats(open)).toEqual({ ...parseGlobalStats(RECORDED_STATS), perCpu: parsePerCpuStats(RECORDED_PERCPU) });
+    const open = opener({ ip_vs: PROC_IP_VS, ip_vs_stats: PROC_STATS, ip_vs_stats_percpu: PROC_STATS_PERCPU, ip_vs_conn: RECORDED_CONN, ip_vs_conn_sync: RECORDED_CONN_SYNC });
+    expect(await readBackends(open, 'backends')).toEqual(feedAll([PROC_IP_VS]));
+    expect(await readGlobalStats(open)).toEqual({ ...parseGlobalStats(PROC_STATS), perCpu: parsePerCpuStats(PROC_STATS_PERCPU) });
     const rows: Connection[] = [];
     for await (const chunk of connectionChunks(open, 'connections', { withOrigin: true }, () => rows)) expect(chunk).toBe(rows);
     expect(rows).toEqual(parseConn([RECORDED_CONN_SYNC], true));
