@@ -27,7 +27,11 @@
 //    worker, where the addon runs, is ended by tinypool with SIGTERM and
 //    SIGKILL a second later (no exit, no leak check): the preload makes it
 //    close its IPC channel on SIGTERM so that its loop ends by itself
-//    (process.exit() after 3 s otherwise), and drops that SIGKILL.
+//    (process.exit() after 3 s otherwise), and drops that SIGKILL. It also
+//    keeps ASan to node: a child that runs node keeps the runtime first in
+//    LD_PRELOAD (before a test's own shim), the others (ipvsadm, ip, sh: the
+//    CLI corpus alone runs thousands, each ten times slower with ASan in UML
+//    and none of them ours) get it removed.
 // 4. Reads the reports: one per memory error, per leak ("Direct/Indirect leak
 //    of ...") and per UBSan finding. The addon's: every UBSan report (only
 //    the addon is instrumented), every memory error with a frame in
@@ -47,8 +51,12 @@
 // host, and the host allows 65530 per process (vm.max_map_count): past it
 // UML kills the process ("userspace - Error flushing stub syscalls: 12",
 // then SIGSEGV or a hang). ASan's default 256 MiB quarantine of freed memory
-// got a test's process there; 8 MiB keeps it under (the run samples the
-// guest processes' host mappings and prints the largest count).
+// got a test's process there; 8 MiB keeps it under. With one vitest worker
+// for the whole suite (the config's singleFork), a process still got there at
+// the very end (the worker, in its exit, by all signs): here every test file
+// runs in a worker of its own (still one at a time).
+// The run samples the guest processes' host mappings and prints the largest
+// count, and fails if UML reports the error.
 //
 // Ends with `asan: <N> reports in the addon (<M> others filtered)`; exits
 // non-zero when N > 0, when the suite failed, or when vitest's worker did not
@@ -114,6 +122,10 @@ async function main(argv) {
     'run',
     '--config',
     'test/kernel/vitest.config.ts',
+    // A worker process per test file (still one at a time): one process running
+    // the whole suite under ASan outgrows the host's mappings (see UML above),
+    // and each file gets its own leak check.
+    '--poolOptions.forks.singleFork=false',
     ...reporterArgs(json),
     ...vitestArgs,
   ];
@@ -132,7 +144,11 @@ async function main(argv) {
     if (!w.asan) problems.push(`vitest worker ${w.pid} ran without the ASan runtime (LD_PRELOAD did not reach it)`);
     if (w.exit === 'none') problems.push(`vitest worker ${w.pid} did not exit (killed or crashed): no leak check`);
     else if (w.exit !== 'natural') log(`warning: vitest worker ${w.pid} ended by process.exit(): its leaks are counted as "at process.exit"`);
+    // After 'exit', LeakSanitizer's check runs; a kill in it (UML out of host mappings) shows here.
+    if (!w.status) problems.push(`vitest worker ${w.pid}: its exit status was not recorded`);
+    else if (w.status.code !== 0) problems.push(`vitest worker ${w.pid} ended with ${w.status.signal ?? `status ${w.status.code}`} after its 'exit' event: its leak check did not complete`);
   }
+  log(`vitest workers: ${workers.length}, ${workers.filter((w) => w.status?.code === 0).length} ended with status 0 after their leak check`);
   const addonUsers = result.processes.filter((p) => p.addon);
   log(
     `node processes: ${result.processes.length} (${addonUsers.length} loaded the addon: ` +
@@ -232,22 +248,50 @@ process.reallyExit = function (code) {
   write();
   return reallyExit.call(process, code);
 };
-// A child given an LD_PRELOAD of its own (a test's fault-injection shim) keeps
-// ASan's runtime first (ours, then theirs). Sync calls are wrapped (and the ES
-// module bindings synced); asynchronous ones all pass ChildProcess#spawn.
+// Children: node ones keep ASan's runtime first, before an LD_PRELOAD of their
+// own (a test's fault-injection shim); the others (ipvsadm, ip, sh...: thousands
+// of runs, each ten times slower with ASan in UML, and none of them ours) lose
+// it. A child runs node when its file or any argument names node (sh -c "...",
+// ip netns exec <ns> node ...). Sync calls are wrapped (and the ES module
+// bindings synced); asynchronous ones all pass ChildProcess#spawn.
 {
   const cp = require('node:child_process');
-  const ours = ${JSON.stringify(preload)};
-  const fix = (v) => (typeof v === 'string' && !v.includes('libasan') ? ours + ' ' + v : v);
-  const withEnv = (a) => (a && typeof a === 'object' && !Array.isArray(a) && a.env && typeof a.env.LD_PRELOAD === 'string' ? { ...a, env: { ...a.env, LD_PRELOAD: fix(a.env.LD_PRELOAD) } } : a);
-  for (const name of ['spawnSync', 'execFileSync', 'execSync']) {
+  const ours = ${JSON.stringify(preload)}.split(' ').filter(Boolean);
+  const runsNode = (file, args) =>
+    [file, ...(Array.isArray(args) ? args : [])].some((a) => typeof a === 'string' && (a.includes(process.execPath) || /(^|[\\/\\s'"])node([\\s'"]|$)/.test(a)));
+  /** The LD_PRELOAD a child gets (undefined: none). */
+  const preloadFor = (value, node) => {
+    const theirs = value.split(/[\\s:]+/).filter((x) => x && !ours.includes(x));
+    const list = node ? [...ours, ...theirs] : theirs;
+    return list.length ? list.join(' ') : undefined;
+  };
+  const sync = (name, hasArgs) => {
     const real = cp[name];
-    cp[name] = function (...args) { return real.apply(this, args.map(withEnv)); };
-  }
+    cp[name] = function (file, ...rest) {
+      const args = hasArgs && Array.isArray(rest[0]) ? rest[0] : [];
+      const options = rest[hasArgs && Array.isArray(rest[0]) ? 1 : 0];
+      const env = (options && typeof options === 'object' && options.env) || process.env;
+      if (typeof env.LD_PRELOAD !== 'string') return real.call(this, file, ...rest);
+      const fixed = { ...env };
+      const v = preloadFor(env.LD_PRELOAD, runsNode(file, args));
+      if (v === undefined) delete fixed.LD_PRELOAD;
+      else fixed.LD_PRELOAD = v;
+      const opts = { ...(options && typeof options === 'object' ? options : {}), env: fixed };
+      return hasArgs ? real.call(this, file, args, opts) : real.call(this, file, opts);
+    };
+  };
+  sync('spawnSync', true);
+  sync('execFileSync', true);
+  sync('execSync', false);
   const spawn = cp.ChildProcess.prototype.spawn;
   cp.ChildProcess.prototype.spawn = function (options) {
     if (options && Array.isArray(options.envPairs)) {
-      options.envPairs = options.envPairs.map((e) => (e.startsWith('LD_PRELOAD=') ? 'LD_PRELOAD=' + fix(e.slice(11)) : e));
+      const node = runsNode(options.file, options.args);
+      options.envPairs = options.envPairs.flatMap((e) => {
+        if (!e.startsWith('LD_PRELOAD=')) return [e];
+        const v = preloadFor(e.slice(11), node);
+        return v === undefined ? [] : ['LD_PRELOAD=' + v];
+      });
     }
     return spawn.call(this, options);
   };
@@ -265,6 +309,18 @@ if (record.worker) {
     if (signal === 'SIGKILL' && (this.spawnargs || []).some((a) => /tinypool/.test(a))) return true;
     return kill.call(this, signal);
   };
+  // How each worker ended, as its parent saw it (a leak check that completed leaves status 0).
+  const fork = cp.fork;
+  cp.fork = function (...args) {
+    const child = fork.apply(this, args);
+    if (String(args[0]).includes('tinypool')) {
+      child.once('exit', (code, signal) => {
+        try { fs.writeFileSync(${JSON.stringify(dir)} + '/status.' + child.pid, JSON.stringify({ pid: child.pid, code, signal })); } catch {}
+      });
+    }
+    return child;
+  };
+  require('node:module').syncBuiltinESMExports();
 }
 `;
 }
@@ -344,7 +400,11 @@ const FRAME = /^\s*#(\d+) 0x[0-9a-f]+\s+\((.+?)\+0x([0-9a-f]+)\)/;
  */
 export function readReports(dir = REPORTS) {
   const files = readdirSync(dir);
-  const processes = files.filter((f) => /^node\.\d+$/.test(f)).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  const statuses = new Map(files.filter((f) => /^status\.\d+$/.test(f)).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8'))).map((x) => [x.pid, x]));
+  const processes = files
+    .filter((f) => /^node\.\d+$/.test(f))
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
+    .map((p) => (statuses.has(p.pid) ? { ...p, status: statuses.get(p.pid) } : p));
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const reports = [];
   for (const f of files) {
