@@ -11,7 +11,7 @@ import { parseConnections } from '../../lib/proc/connections';
 import { CHUNK_BYTES, readLines } from '../../lib/proc/read';
 import { parseGlobalStats, parsePerCpuStats } from '../../lib/proc/stats';
 import type { Connection } from '../../lib/types';
-import { PROC_STATS, PROC_STATS_PERCPU } from '../fixtures/proc-files';
+import { PROC_CONN, PROC_CONN_SYNC, PROC_STATS, PROC_STATS_PERCPU } from '../fixtures/proc-files';
 import { checkConnectionQuery } from '../../lib/validate/connection-query';
 import { eventLoopTurns } from '../event-loop-turns';
 import { writeSyntheticTable } from '../fixtures/synthetic-connections';
@@ -47,19 +47,11 @@ describe('addresses', () => {
 });
 
 describe('/proc/net/ip_vs_conn', () => {
-  // Recorded in the test kernel: NAT TCP (IPv6, IPv4), a persistence template,
-  // a fwmark template, UDP; then rows made in the kernel's format: an IPv6
-  // tunnel destination of an IPv4 service, a SIP template with PE data (the
-  // real one is tested in test/kernel/connections.test.ts), a broken row.
+  // The recorded file, then rows made in the kernel's format: an IPv6 tunnel
+  // destination of an IPv4 service, a broken row.
   const recorded = [
-    'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData',
-    'TCP 2001:0db8:0001:0000:0000:0000:0000:0002 DD72 2001:0db8:0001:0000:0000:0000:0000:0001 0050 2001:0db8:0002:0000:0000:0000:0000:0003 1F90 TIME_WAIT       119',
-    'TCP C6336402 C7F2 C6336401 0050 CB007103 1F90 TIME_WAIT       119',
-    'TCP C6336400 0000 C6336401 0050 CB007103 1F90 ASSURED          99',
-    'IP  C6336400 0000 00000007 0000 CB007103 0000 NONE             59',
-    'UDP C6336402 B4A1 C6336401 0035 CB007102 1F90 UDP             294',
+    PROC_CONN.trimEnd(),
     'TCP C6336402 DEB8 C6336401 0050 2001:0db8:0002:0000:0000:0000:0000:0002 0050 ESTABLISHED  705028',
-    'UDP C6336400 0000 C6336401 13C4 CB007102 13C4 NONE            175 sip 3f8a@192.0.2.5',
     'TCP C6336402 ZZZZ C6336401 0050 CB007103 1F90 TIME_WAIT       119',
     '',
   ].join('\n');
@@ -76,16 +68,12 @@ describe('/proc/net/ip_vs_conn', () => {
     expect(rows[2]!.fwmark).toBeUndefined();
     expect(rows[3]).toMatchObject({ protocol: 'ip', fwmark: 7, virtualAddress: '0.0.0.7', virtualPort: 0, destinationPort: 0, state: 'NONE', template: true });
     expect(rows[4]).toMatchObject({ protocol: 'udp', state: 'NONE', template: false, expires: 294 });
-    expect(rows[5]).toMatchObject({ family: 'inet', destinationAddress: '2001:db8:2::2', expires: 705028 });
-    expect(rows[6]).toMatchObject({ protocol: 'udp', template: true, state: 'NONE', pe: { name: 'sip', data: '3f8a@192.0.2.5' } });
+    expect(rows[5]).toMatchObject({ protocol: 'udp', template: true, state: 'NONE', pe: { name: 'sip', data: '3f8a@192.0.2.5' } });
+    expect(rows[6]).toMatchObject({ family: 'inet', destinationAddress: '2001:db8:2::2', expires: 705028 });
   });
 
   it('reads the origin column of ip_vs_conn_sync', () => {
-    const rows = parse([
-      'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires',
-      'TCP C6336402 C7F2 C6336401 0050 CB007103 1F90 TIME_WAIT   SYNC       118',
-      'TCP C6336400 0000 C6336401 0050 CB007103 1F90 ASSURED     LOCAL       98',
-    ].join('\n'), true);
+    const rows = parse(PROC_CONN_SYNC, true);
     expect(rows.map((r) => [r.origin, r.expires, r.template])).toEqual([['sync', 118, false], ['local', 98, true]]);
   });
 

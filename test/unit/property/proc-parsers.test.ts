@@ -18,35 +18,8 @@ import { readLines } from '../../../lib/proc/read';
 import { parsePerCpuStats, parseGlobalStats } from '../../../lib/proc/stats';
 import { connectionChunks, readBackends, readGlobalStats } from '../../../lib/proc/tables';
 import type { Connection, CpuStats, Stats } from '../../../lib/types';
-import { PROC_IP_VS, PROC_STATS, PROC_STATS_PERCPU } from '../../fixtures/proc-files';
+import { PROC_CONN, PROC_CONN_SYNC, PROC_IP_VS, PROC_STATS, PROC_STATS_PERCPU } from '../../fixtures/proc-files';
 import { dotted, fullV6, genAddress, genV4, hex, ipv6Words, mutate, mutation, ntop6, runs, splitAtLines, textOf, TIMEOUT, type GenAddress } from './support';
-
-// ---------------------------------------------------------------------------
-// Recorded in the test kernel (7.2): test/unit/proc.test.ts and prometheus.test.ts.
-
-const RECORDED_CONN = [
-  'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData',
-  'TCP 2001:0db8:0001:0000:0000:0000:0000:0002 DD72 2001:0db8:0001:0000:0000:0000:0000:0001 0050 2001:0db8:0002:0000:0000:0000:0000:0003 1F90 TIME_WAIT       119',
-  'TCP C6336402 C7F2 C6336401 0050 CB007103 1F90 TIME_WAIT       119',
-  'TCP C6336400 0000 C6336401 0050 CB007103 1F90 ASSURED          99',
-  'IP  C6336400 0000 00000007 0000 CB007103 0000 NONE             59',
-  'UDP C6336402 B4A1 C6336401 0035 CB007102 1F90 UDP             294',
-  'UDP C6336400 0000 C6336401 13C4 CB007102 13C4 NONE            175 sip 3f8a@192.0.2.5',
-  '',
-].join('\n');
-
-const RECORDED_CONN_SYNC = [
-  'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires',
-  'TCP C6336402 C7F2 C6336401 0050 CB007103 1F90 TIME_WAIT   SYNC       118',
-  'TCP C6336400 0000 C6336401 0050 CB007103 1F90 ASSURED     LOCAL       98',
-  '',
-].join('\n');
-
-
-
-
-
-
 
 // ---------------------------------------------------------------------------
 // The kernel's formats (ip_vs_conn_seq_show, ip_vs_info_seq_show, ip_vs_stats_show).
@@ -415,7 +388,7 @@ describe('/proc/net/ip_vs_conn and ip_vs_conn_sync', () => {
 
   it('never throws, on arbitrary text or on the recorded file mutated', () => {
     fc.assert(
-      fc.property(fc.oneof(anyText, fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(RECORDED_CONN, m))), fc.boolean(), (text, withOrigin) => {
+      fc.property(fc.oneof(anyText, fc.array(mutation, { minLength: 1, maxLength: 4 }).map((m) => mutate(PROC_CONN, m))), fc.boolean(), (text, withOrigin) => {
         const out: Connection[] = [];
         parseConnections(text, withOrigin, out); // a throw fails the property
         for (const c of out) expect(Object.keys(c)).toEqual(expect.arrayContaining(['protocol', 'family', 'clientAddress', 'clientPort', 'state', 'expires', 'template']));
@@ -435,7 +408,7 @@ describe('/proc/net/ip_vs_conn and ip_vs_conn_sync', () => {
   //       -> family 'inet6', clientAddress 'c633:40:NaN:NaN:NaN:NaN:NaN:NaN'
   //   'TCP ZZZZZZZZ C7F2 ...' -> clientAddress '0.0.0.0'; 'TCP C6336402 C7F21 ...' -> clientPort 818977
   it('accepts exactly the rows a strict reading of the kernel format accepts, with the same values', () => {
-    const damaged = fc.array(mutation, { minLength: 1, maxLength: 3 }).map((m) => mutate(RECORDED_CONN, m));
+    const damaged = fc.array(mutation, { minLength: 1, maxLength: 3 }).map((m) => mutate(PROC_CONN, m));
     fc.assert(
       fc.property(fc.oneof(damaged, anyText), fc.boolean(), (text, withOrigin) => {
         expect(parseConn([text], withOrigin)).toEqual(strictConnections(text, withOrigin));
@@ -626,7 +599,7 @@ describe('reading through a handle (temporary files as the /proc files, the addo
 
   it('readBackends()/readGlobalStats(): resolve, or reject with IpvsError ERR_IPVS_PROTOCOL; connectionChunks() never rejects', async () => {
     await fc.assert(
-      fc.asyncProperty(damagedBytes(PROC_IP_VS), damagedBytes(PROC_STATS), damagedBytes(PROC_STATS_PERCPU), damagedBytes(RECORDED_CONN), fc.boolean(), async (ipVs, stats, perCpu, conn, sync) => {
+      fc.asyncProperty(damagedBytes(PROC_IP_VS), damagedBytes(PROC_STATS), damagedBytes(PROC_STATS_PERCPU), damagedBytes(PROC_CONN), fc.boolean(), async (ipVs, stats, perCpu, conn, sync) => {
         const open = opener({ ip_vs: ipVs, ip_vs_stats: stats, ip_vs_stats_percpu: perCpu, ip_vs_conn: conn, ip_vs_conn_sync: conn });
         await readBackends(open, 'backends').then(
           (rows) => expect(Array.isArray(rows)).toBe(true),
@@ -645,12 +618,12 @@ describe('reading through a handle (temporary files as the /proc files, the addo
   }, TIMEOUT);
 
   it('the recorded files read through a handle give what the parsers give', async () => {
-    const open = opener({ ip_vs: PROC_IP_VS, ip_vs_stats: PROC_STATS, ip_vs_stats_percpu: PROC_STATS_PERCPU, ip_vs_conn: RECORDED_CONN, ip_vs_conn_sync: RECORDED_CONN_SYNC });
+    const open = opener({ ip_vs: PROC_IP_VS, ip_vs_stats: PROC_STATS, ip_vs_stats_percpu: PROC_STATS_PERCPU, ip_vs_conn: PROC_CONN, ip_vs_conn_sync: PROC_CONN_SYNC });
     expect(await readBackends(open, 'backends')).toEqual(feedAll([PROC_IP_VS]));
     expect(await readGlobalStats(open)).toEqual({ ...parseGlobalStats(PROC_STATS), perCpu: parsePerCpuStats(PROC_STATS_PERCPU) });
     const rows: Connection[] = [];
     for await (const chunk of connectionChunks(open, 'connections', { withOrigin: true }, () => rows)) expect(chunk).toBe(rows);
-    expect(rows).toEqual(parseConn([RECORDED_CONN_SYNC], true));
+    expect(rows).toEqual(parseConn([PROC_CONN_SYNC], true));
     expect(rows.map((r) => r.origin)).toEqual(['sync', 'local']);
   });
 });
