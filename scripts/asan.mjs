@@ -11,10 +11,11 @@
 //    no-op dlclose() (build-asan/nodlclose.so: node unloads an addon with the
 //    last worker thread that used it, and the stacks of what it allocated
 //    would then point into nothing).
-// 2. Runs the kernel suite in the test kernel (test/harness/run.mjs exec, the
+// 2. Runs the kernel suite, each test file in a test kernel of its own
+//    (test/harness/run.mjs exec, one boot per file: see UML below; the
 //    variables set with env(1): the harness passes only IPVS_* variables in)
 //    with IPVS_ADDON pointing at that build. Every report goes to a file
-//    under build-asan/reports/ (log_path), not to the test output;
+//    under build-asan/reports/<n>-<file>/ (log_path), not to the test output;
 //    exitcode=0 keeps LeakSanitizer from changing any exit status (ipvsadm's
 //    included: the tests check them); abort_on_error=1 still kills a process
 //    on a memory error.
@@ -51,17 +52,20 @@
 // host, and the host allows 65530 per process (vm.max_map_count): past it
 // UML kills the process ("userspace - Error flushing stub syscalls: 12",
 // then SIGSEGV or a hang). ASan's default 256 MiB quarantine of freed memory
-// got a test's process there; 8 MiB keeps it under. With one vitest worker
-// for the whole suite (the config's singleFork), a process still got there at
-// the very end (the worker, in its exit, by all signs): here every test file
-// runs in a worker of its own (still one at a time).
-// The run samples the guest processes' host mappings and prints the largest
-// count, and fails if UML reports the error.
+// got a test's process there; 8 MiB keeps it under. The longer a test kernel
+// runs, the more scattered its free pages, and the more host mappings the
+// same memory takes: after 10 to 30 minutes of the suite in one boot, a
+// vitest worker still got there (once at its exit, once in the third file).
+// Hence a fresh boot for every test file (~2 s each). The run samples the
+// guest processes' host mappings, prints the largest count, and fails if UML
+// reports the error.
 //
 // Ends with `asan: <N> reports in the addon (<M> others filtered)`; exits
-// non-zero when N > 0, when the suite failed, or when vitest's worker did not
-// run with ASan or its leak check did not run. Env: IPVS_TEST_TIMEOUT
-// (default here 3600 s), IPVS_TEST_UML_MEM (default here 3G).
+// non-zero when N > 0, when a test failed, or when a vitest worker did not
+// run with ASan or its leak check did not complete. Arguments other than
+// ours go to vitest; those without a leading '-' select test files (a path
+// containing one). Env: IPVS_TEST_TIMEOUT (per file; default here 3600 s),
+// IPVS_TEST_UML_MEM (default here 3G).
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -94,59 +98,39 @@ async function main(argv) {
 
   rmSync(REPORTS, { recursive: true, force: true });
   mkdirSync(REPORTS, { recursive: true });
-  writeFileSync(PRELOAD, preloadSource(REPORTS, `${runtime} ${NODLCLOSE}`));
-  const json = join(REPORTS, 'vitest.json');
-  const env = {
-    LD_PRELOAD: `${runtime} ${NODLCLOSE}`,
-    ASAN_OPTIONS: [
-      'detect_leaks=1',
-      'exitcode=0', // leaks: report, never change the exit status
-      'abort_on_error=1', // memory errors: abort
-      `log_path=${join(REPORTS, 'asan')}`,
-      'symbolize=0', // symbolized offline, for the addon's reports only
-      'malloc_context_size=30',
-      'quarantine_size_mb=8', // not 256: see UML above
-      'allow_user_segv_handler=1', // V8's own handlers (wasm)
-      'detect_stack_use_after_return=0',
-    ].join(':'),
-    LSAN_OPTIONS: ['exitcode=0', 'max_leaks=0', 'report_objects=0'].join(':'),
-    UBSAN_OPTIONS: ['print_stacktrace=1', 'halt_on_error=0', 'symbolize=0', `log_path=${join(REPORTS, 'ubsan')}`].join(':'),
-    NODE_OPTIONS: `--require=${PRELOAD}`,
-    IPVS_ADDON: ADDON,
-  };
-  const inner = [
-    'env',
-    ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
-    process.execPath,
-    'node_modules/vitest/vitest.mjs',
-    'run',
-    '--config',
-    'test/kernel/vitest.config.ts',
-    // A worker process per test file (still one at a time): one process running
-    // the whole suite under ASan outgrows the host's mappings (see UML above),
-    // and each file gets its own leak check.
-    '--poolOptions.forks.singleFork=false',
-    ...reporterArgs(json),
-    ...vitestArgs,
-  ];
-  log(`running the kernel suite under ASan: LD_PRELOAD=${env.LD_PRELOAD}, addon ${ADDON}, reports in ${REPORTS}`);
-  const run = await runSuite(inner);
+  writeFileSync(PRELOAD, preloadSource(`${runtime} ${NODLCLOSE}`));
+  const { files, options } = selectFiles(vitestArgs);
+  if (!files.length) throw new Error(`no kernel test file matches ${vitestArgs.join(' ')}`);
+  log(`${files.length} test files, each in a test kernel of its own; LD_PRELOAD=${runtime} ${NODLCLOSE}, addon ${ADDON}, reports in ${REPORTS}`);
+
+  const suite = { passed: 0, failed: 0, skipped: 0 };
+  const runs = [];
+  let result;
+  for (const [i, file] of files.entries()) {
+    const dir = join(REPORTS, `${String(i + 1).padStart(2, '0')}-${file.replace(/^test\/kernel\//, '').replace(/\W+/g, '-')}`);
+    mkdirSync(dir);
+    log(`[${i + 1}/${files.length}] ${file}`);
+    const json = join(dir, 'vitest.json');
+    const run = await runSuite(kernelCommand(runtime, dir, [file, ...reporterArgs(json), ...options]));
+    const counts = countSuite(file, json, run.status);
+    for (const n of counts.notes) log(n);
+    for (const k of Object.keys(suite)) suite[k] += counts[k];
+    runs.push({ file, ...run, counts });
+    result = mergeReports(result, readReports(dir));
+  }
   const seconds = (Date.now() - started) / 1000;
-  const suite = countSuite('kernel (ASan)', json, run.status);
-  for (const n of suite.notes) log(n);
-  const result = readReports();
   printReports(result);
 
   const problems = [];
   const workers = result.processes.filter((p) => p.worker);
-  if (workers.length === 0) problems.push('no vitest worker ran the preload (NODE_OPTIONS did not reach it?)');
+  if (workers.length < files.length) problems.push(`${files.length - workers.length} test file(s) ran no vitest worker with the preload (NODE_OPTIONS did not reach it?)`);
   for (const w of workers) {
-    if (!w.asan) problems.push(`vitest worker ${w.pid} ran without the ASan runtime (LD_PRELOAD did not reach it)`);
-    if (w.exit === 'none') problems.push(`vitest worker ${w.pid} did not exit (killed or crashed): no leak check`);
-    else if (w.exit !== 'natural') log(`warning: vitest worker ${w.pid} ended by process.exit(): its leaks are counted as "at process.exit"`);
-    // After 'exit', LeakSanitizer's check runs; a kill in it (UML out of host mappings) shows here.
-    if (!w.status) problems.push(`vitest worker ${w.pid}: its exit status was not recorded`);
-    else if (w.status.code !== 0) problems.push(`vitest worker ${w.pid} ended with ${w.status.signal ?? `status ${w.status.code}`} after its 'exit' event: its leak check did not complete`);
+    const where = `vitest worker ${w.pid} (${w.file})`;
+    if (!w.asan) problems.push(`${where} ran without the ASan runtime (LD_PRELOAD did not reach it)`);
+    if (w.exit === 'process.exit') log(`warning: ${where} ended by process.exit(): its leaks are counted as "at process.exit"`);
+    // LeakSanitizer's check runs after 'exit': a kill in it, or before, shows in the status its parent saw.
+    if (!w.status) problems.push(`${where}: its exit status was not recorded`);
+    else if (w.status.code !== 0) problems.push(`${where} ended with ${w.status.signal ?? `status ${w.status.code}`} ${w.exit === 'none' ? 'before' : 'after'} its 'exit' event: no complete leak check`);
   }
   log(`vitest workers: ${workers.length}, ${workers.filter((w) => w.status?.code === 0).length} ended with status 0 after their leak check`);
   const addonUsers = result.processes.filter((p) => p.addon);
@@ -155,13 +139,88 @@ async function main(argv) {
       `${addonUsers.filter((p) => p.exit === 'natural').length} ended naturally, ${addonUsers.filter((p) => p.exit === 'process.exit').length} by process.exit(), ` +
       `${addonUsers.filter((p) => p.exit === 'none').length} without exiting)`,
   );
-  log(`largest host mapping count of a guest process: ${run.maxMaps} (host limit ${HOST_MAP_LIMIT})${run.stubErrors ? `; UML reported ${run.stubErrors} "Error flushing stub syscalls"` : ''}`);
-  if (run.stubErrors) problems.push(`UML killed ${run.stubErrors} process(es) that ran out of host mappings (vm.max_map_count ${HOST_MAP_LIMIT})`);
+  const maxMaps = Math.max(...runs.map((r) => r.maxMaps));
+  log(`largest host mapping count of a guest process: ${maxMaps} (${runs.find((r) => r.maxMaps === maxMaps).file}; host limit ${HOST_MAP_LIMIT})`);
+  for (const r of runs) {
+    if (r.stubErrors) problems.push(`${r.file}: UML killed ${r.stubErrors} process(es) out of host mappings (vm.max_map_count ${HOST_MAP_LIMIT})`);
+    if (r.status !== 0 && r.counts.failed === 0) problems.push(`${r.file}: exit status ${r.status}`);
+  }
   for (const p of problems) log(`error: ${p}`);
-  console.log(`asan: kernel suite ${suite.passed} passed, ${suite.failed} failed, ${suite.skipped} skipped (exit status ${run.status}), ${(seconds / 60).toFixed(1)} min`);
+  const failedFiles = runs.filter((r) => r.counts.failed > 0).map((r) => r.file);
+  console.log(
+    `asan: kernel suite ${suite.passed} passed, ${suite.failed} failed, ${suite.skipped} skipped in ${files.length} files` +
+      `${failedFiles.length ? ` (failed: ${failedFiles.join(', ')})` : ''}, ${(seconds / 60).toFixed(1)} min`,
+  );
   const filtered = result.others.length + result.nodeApi.length + result.atProcessExit.length;
   console.log(`asan: ${result.ours.length} reports in the addon (${filtered} others filtered)`);
-  return result.ours.length === 0 && suite.failed === 0 && run.status === 0 && problems.length === 0 ? 0 : 1;
+  return result.ours.length === 0 && suite.failed === 0 && problems.length === 0 ? 0 : 1;
+}
+
+/**
+ * The kernel test files (as vitest's config includes them) that the
+ * positional arguments select (vitest's rule: the path contains one of
+ * them; none selects all), and the other arguments, for vitest.
+ */
+function selectFiles(args) {
+  const options = [];
+  const filters = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('-')) filters.push(a);
+    else if (a.includes('=') || args[i + 1] === undefined || args[i + 1].startsWith('-')) options.push(a);
+    else options.push(a, args[++i]);
+  }
+  const all = [];
+  const walk = (dir) => {
+    for (const e of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      if (e.isDirectory()) walk(`${dir}/${e.name}`);
+      else if (e.name.endsWith('.test.ts')) all.push(`${dir}/${e.name}`);
+    }
+  };
+  walk('test/kernel');
+  all.sort();
+  return { files: filters.length ? all.filter((f) => filters.some((x) => f.includes(x.replace(/^\.\//, '')))) : all, options };
+}
+
+/** The command run in the test kernel for one file: env(1) with the sanitizer settings, then vitest. */
+function kernelCommand(runtime, dir, vitestArgs) {
+  const env = {
+    LD_PRELOAD: `${runtime} ${NODLCLOSE}`,
+    ASAN_OPTIONS: [
+      'detect_leaks=1',
+      'exitcode=0', // leaks: report, never change the exit status
+      'abort_on_error=1', // memory errors: abort
+      `log_path=${join(dir, 'asan')}`,
+      'symbolize=0', // symbolized offline, for the addon's reports only
+      'malloc_context_size=30',
+      'quarantine_size_mb=8', // not 256: see UML above
+      'allow_user_segv_handler=1', // V8's own handlers (wasm)
+      'detect_stack_use_after_return=0',
+    ].join(':'),
+    LSAN_OPTIONS: ['exitcode=0', 'max_leaks=0', 'report_objects=0'].join(':'),
+    UBSAN_OPTIONS: ['print_stacktrace=1', 'halt_on_error=0', 'symbolize=0', `log_path=${join(dir, 'ubsan')}`].join(':'),
+    NODE_OPTIONS: `--require=${PRELOAD}`,
+    IPVS_ADDON: ADDON,
+    IPVS_ASAN_REPORTS: dir, // for the preload
+  };
+  return [
+    'env',
+    ...Object.entries(env).map(([k, v]) => `${k}=${v}`),
+    process.execPath,
+    'node_modules/vitest/vitest.mjs',
+    'run',
+    '--config',
+    'test/kernel/vitest.config.ts',
+    ...vitestArgs,
+  ];
+}
+
+/** Two readReports() results as one. */
+function mergeReports(a, b) {
+  if (!a) return b;
+  const out = {};
+  for (const k of Object.keys(b)) out[k] = [...a[k], ...b[k]];
+  return out;
 }
 
 /** cmake-js configure (always: flags may have changed) then build: ninja redoes only what changed. */
@@ -221,7 +280,7 @@ function readElfNeeded(file) {
  * process that forks it, never SIGKILLs a worker (its leak check may take
  * longer than tinypool's second; a hung one still meets the harness's timeout).
  */
-export function preloadSource(dir = REPORTS, preload = '') {
+export function preloadSource(preload = '') {
   return `// Generated by scripts/asan.mjs; see there.
 'use strict';
 const fs = require('node:fs');
@@ -234,7 +293,8 @@ const record = {
   addon: false,
   exit: 'none',
 };
-const write = () => { try { fs.writeFileSync(${JSON.stringify(dir)} + '/node.' + process.pid, JSON.stringify(record)); } catch {} };
+const dir = process.env.IPVS_ASAN_REPORTS || ${JSON.stringify(REPORTS)};
+const write = () => { try { fs.writeFileSync(dir + '/node.' + process.pid, JSON.stringify(record)); } catch {} };
 write();
 // process.exit() emits 'exit', then calls process.reallyExit(); a natural end never calls it.
 process.on('exit', () => {
@@ -315,7 +375,7 @@ if (record.worker) {
     const child = fork.apply(this, args);
     if (String(args[0]).includes('tinypool')) {
       child.once('exit', (code, signal) => {
-        try { fs.writeFileSync(${JSON.stringify(dir)} + '/status.' + child.pid, JSON.stringify({ pid: child.pid, code, signal })); } catch {}
+        try { fs.writeFileSync(dir + '/status.' + child.pid, JSON.stringify({ pid: child.pid, code, signal })); } catch {}
       });
     }
     return child;
@@ -348,7 +408,7 @@ function runSuite(inner) {
     let maxMaps = 0;
     const sampler = setInterval(() => {
       for (const pid of descendants(child.pid)) maxMaps = Math.max(maxMaps, countLines(`/proc/${pid}/maps`));
-    }, 2000);
+    }, 1000);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearInterval(sampler);
@@ -404,7 +464,7 @@ export function readReports(dir = REPORTS) {
   const processes = files
     .filter((f) => /^node\.\d+$/.test(f))
     .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
-    .map((p) => (statuses.has(p.pid) ? { ...p, status: statuses.get(p.pid) } : p));
+    .map((p) => ({ ...p, file: basename(dir), ...(statuses.has(p.pid) ? { status: statuses.get(p.pid) } : {}) }));
   const byPid = new Map(processes.map((p) => [p.pid, p]));
   const reports = [];
   for (const f of files) {
@@ -412,7 +472,7 @@ export function readReports(dir = REPORTS) {
     if (!m) continue;
     const [, tool, pid] = m;
     const text = readFileSync(join(dir, f), 'utf8');
-    reports.push(...(tool === 'asan' ? splitAsan(text) : splitUbsan(text)).map((r) => ({ ...r, pid: Number(pid), file: f })));
+    reports.push(...(tool === 'asan' ? splitAsan(text) : splitUbsan(text)).map((r) => ({ ...r, pid: Number(pid), file: `${basename(dir)}/${f}` })));
   }
   // The program of each log file: the executable most of its frames are in.
   const programs = new Map();
@@ -551,7 +611,7 @@ function printSites(title, reports) {
     const site = sites.get(key) ?? sites.set(key, { n: 0, bytes: 0, pids: new Set() }).get(key);
     site.n++;
     site.bytes += r.bytes ?? 0;
-    site.pids.add(r.pid);
+    site.pids.add(r.file);
   }
   log(`${title}: ${reports.length}`);
   for (const [k, v] of [...sites].sort((a, b) => b[1].bytes - a[1].bytes)) log(`  ${v.n} x, ${v.bytes} bytes, ${v.pids.size} process(es): ${k}`);

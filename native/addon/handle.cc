@@ -61,17 +61,18 @@ Napi::Function Handle::Define(Napi::Env env) {
 }
 
 Napi::Object Handle::Create(Napi::Env env, std::shared_ptr<ipvs::Client> client) {
-  auto* holder = new std::shared_ptr<ipvs::Client>(std::move(client));
-  return GetAddonData(env).handle_constructor.New({Napi::External<std::shared_ptr<ipvs::Client>>::New(env, holder)});
+  AddonData& data = GetAddonData(env);
+  data.client_for_new_handle = std::move(client);
+  struct Clear {
+    AddonData& data;
+    ~Clear() { data.client_for_new_handle.reset(); }  // even if New throws
+  } clear{data};
+  return data.handle_constructor.New({});
 }
 
 Handle::Handle(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Handle>(info) {
-  if (info.Length() != 1 || !info[0].IsExternal()) {
-    throw Napi::TypeError::New(info.Env(), "IpvsHandle is created by open()");
-  }
-  auto* holder = info[0].As<Napi::External<std::shared_ptr<ipvs::Client>>>().Data();
-  client_ = std::move(*holder);
-  delete holder;
+  client_ = std::move(GetAddonData(info.Env()).client_for_new_handle);
+  if (!client_) throw Napi::TypeError::New(info.Env(), "IpvsHandle is created by open()");
 }
 
 Handle::~Handle() {
