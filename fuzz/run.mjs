@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Builds the libFuzzer targets in fuzz/*.cc (clang, ASan + UBSan) and runs them,
-// one at a time, on seed corpora made from recorded kernel replies.
+// Builds the libFuzzer targets and runs them, one at a time, on seed corpora
+// made from recorded kernel replies and /proc files: fuzz/*.cc, the native
+// parsers (clang, ASan + UBSan), and fuzz/js/proc_*.ts, the TypeScript /proc
+// parsers (Jazzer.js: libFuzzer over instrumented JavaScript; fuzz/js/jazzer.mjs).
 //
 //   node fuzz/run.mjs [options] [target...]       every target when none is named
 //
@@ -18,7 +20,8 @@
 // Prints one line per target:
 //   <target>: <execs> executions, <N> findings, <secs> s
 // and exits 1 on any finding (a file libFuzzer saved: crash-, leak-, timeout-,
-// oom-; a sanitizer report or failed invariant in its log; a non-zero exit),
+// oom-; a sanitizer report, uncaught exception or failed invariant in its
+// log; a non-zero exit),
 // 2 on a usage or build error. A finding's input stays in
 // <build-dir>/artifacts/<target>/ (cleared when that target runs again); keep
 // it under fuzz/regressions/<target>/, whose files every run executes first.
@@ -31,6 +34,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildJs, jsCommand, jsTargets, targetPath } from './js/jazzer.mjs';
 import { writeSeeds } from './seeds.mjs';
 
 const FUZZ_DIR = dirname(fileURLToPath(import.meta.url));
@@ -58,10 +62,17 @@ const INSTALL_HINT = 'the fuzz targets need clang++ with libFuzzer, ASan and UBS
 
 export class FuzzError extends Error {}
 
-/** The targets: fuzz/<name>.cc. */
-export function targets() {
+/** The native targets: fuzz/<name>.cc. */
+function nativeTargets() {
   return readdirSync(FUZZ_DIR).filter((f) => f.endsWith('.cc')).map((f) => basename(f, '.cc')).sort();
 }
+
+/** Every target: the native ones, then the JavaScript ones (fuzz/js/<name>.ts). */
+export function targets() {
+  return [...nativeTargets(), ...jsTargets()];
+}
+
+const isJs = (name) => jsTargets().includes(name);
 
 function cxx() {
   return process.env.CXX || 'clang++';
@@ -110,9 +121,17 @@ async function runJobs(jobs, parallel) {
  * every header, this file and the flags) and writes the seed corpora.
  */
 export async function build({ buildDir = DEFAULT_BUILD_DIR, names = targets() } = {}) {
+  mkdirSync(buildDir, { recursive: true });
+  checkCompiler(buildDir);
+  const js = names.filter(isJs);
+  if (js.length) buildJs({ buildDir, names: js, fail: (message) => { throw new FuzzError(message); } });
+  const native = names.filter((n) => !isJs(n));
+  if (native.length) await buildNative(buildDir, native);
+}
+
+async function buildNative(buildDir, names) {
   const objDir = join(buildDir, 'obj');
   mkdirSync(objDir, { recursive: true });
-  checkCompiler(buildDir);
   const flagsFile = join(buildDir, 'flags');
   const flags = JSON.stringify([cxx(), ...CXXFLAGS]);
   const sameFlags = existsSync(flagsFile) && readFileSync(flagsFile, 'utf8') === flags;
@@ -142,14 +161,15 @@ function symbolizer() {
 }
 
 // What in libFuzzer's log means something went wrong, even without an artifact.
-const REPORT = /^==\d+==ERROR: |runtime error: |^fuzz invariant failed|deadly signal|ERROR: libFuzzer|^SUMMARY: /m;
+const REPORT = /^==\d+==ERROR: |^==\d+== Uncaught Exception|runtime error: |fuzz invariant failed|deadly signal|ERROR: libFuzzer|^SUMMARY: /m;
 
 /**
  * Runs one target; resolves to { target, execs, findings, seconds, artifacts, log, report }.
  * Options: seconds, runs, timeout, rssLimitMb, maxLen, verbose.
  */
 export async function runTarget(target, { buildDir = DEFAULT_BUILD_DIR, seconds, runs, timeout = 10, rssLimitMb = 2048, maxLen = 4096, verbose = false } = {}) {
-  const bin = join(buildDir, target);
+  const js = isJs(target);
+  const bin = js ? targetPath(buildDir, target) : join(buildDir, target);
   if (!existsSync(bin)) throw new FuzzError(`fuzz: ${bin} is not built (run without --no-build)`);
   const corpus = join(buildDir, 'corpus', target);
   const artifacts = join(buildDir, 'artifacts', target);
@@ -158,12 +178,13 @@ export async function runTarget(target, { buildDir = DEFAULT_BUILD_DIR, seconds,
   for (const d of [corpus, artifacts, logDir]) mkdirSync(d, { recursive: true });
   const dirs = [corpus, join(buildDir, 'seeds', target), join(FUZZ_DIR, 'regressions', target)].filter((d) => existsSync(d));
   const args = [
-    '-print_final_stats=1', `-rss_limit_mb=${rssLimitMb}`, `-timeout=${timeout}`, `-max_len=${maxLen}`,
+    '-print_final_stats=1', `-rss_limit_mb=${rssLimitMb}`, ...(js ? [] : [`-timeout=${timeout}`]), `-max_len=${maxLen}`,
     `-artifact_prefix=${artifacts}/`,
     ...(runs !== undefined ? [`-runs=${runs}`] : []),
     ...(seconds !== undefined ? [`-max_total_time=${seconds}`] : []),
-    ...dirs,
+    ...(js ? [] : dirs),
   ];
+  const [command, ...commandArgs] = js ? jsCommand(buildDir, target, { dirs, libFuzzerArgs: args, timeoutSeconds: timeout }) : [bin, ...args];
   const sym = symbolizer();
   const env = {
     ...process.env,
@@ -175,7 +196,7 @@ export async function runTarget(target, { buildDir = DEFAULT_BUILD_DIR, seconds,
   const log = createWriteStream(logPath);
   const started = process.hrtime.bigint();
   const { code, signal } = await new Promise((done, fail) => {
-    const child = spawn(bin, args, { cwd: buildDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, commandArgs, { cwd: buildDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     for (const s of [child.stdout, child.stderr]) {
       s.pipe(log, { end: false });
       if (verbose) s.pipe(process.stderr, { end: false });
@@ -186,7 +207,10 @@ export async function runTarget(target, { buildDir = DEFAULT_BUILD_DIR, seconds,
   const seconds_ = Number(process.hrtime.bigint() - started) / 1e9;
   await new Promise((done) => log.end(done));
   const text = readFileSync(logPath, 'utf8');
-  const execs = Number(/stat::number_of_executed_units:\s*(\d+)/.exec(text)?.[1] ?? 0);
+  // libFuzzer's final stats; else its last status line (Jazzer.js's process
+  // may end before libFuzzer has written all of its closing output).
+  const statusLines = [...text.matchAll(/^#(\d+)\t/gm)];
+  const execs = Number(/stat::number_of_executed_units:\s*(\d+)/.exec(text)?.[1] ?? statusLines.at(-1)?.[1] ?? 0);
   const saved = readdirSync(artifacts).map((f) => join(artifacts, f));
   const m = REPORT.exec(text);
   const report = m ? text.slice(Math.max(0, text.lastIndexOf('\n', m.index) + 1)).split('\n').slice(0, 60).join('\n') : '';

@@ -43,6 +43,8 @@ interface Current {
 }
 
 const HEX = /^[0-9A-Fa-f]+$/;
+// The kernel prints a mark as %08X of 32 bits: more digits are no mark.
+const MARK = /^[0-9A-Fa-f]{1,8}$/;
 const FULL_IPV6 = /^[0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7}$/; // %pI6: eight groups of four
 const DECIMAL = /^-?[0-9]+$/;
 
@@ -58,9 +60,11 @@ function endpoint(token: string): [string, number] {
   return [v6 ? ipv6FromFull(host.slice(1, 40)) : ipv4FromHex(host), parseInt(port, 16)];
 }
 
+/** A weight or connection count: the kernel prints them as %d of an int. */
 function decimal(token: string | undefined): number {
-  if (token === undefined || !DECIMAL.test(token)) throw new Error(`unexpected number in /proc/net/ip_vs: ${String(token)}`);
-  return Number(token);
+  const v = token !== undefined && DECIMAL.test(token) ? Number(token) : NaN;
+  if (!(v >= -(2 ** 31) && v < 2 ** 31)) throw new Error(`unexpected number in /proc/net/ip_vs: ${String(token)}`);
+  return v;
 }
 
 /**
@@ -93,7 +97,7 @@ export class BackendParser {
           inactiveConnections: decimal(t[5]),
         });
       } else if (first === 'FWM') {
-        if (!t[1] || !HEX.test(t[1])) throw new Error(`unexpected line in /proc/net/ip_vs: ${line.trim()}`);
+        if (!t[1] || !MARK.test(t[1])) throw new Error(`unexpected line in /proc/net/ip_vs: ${line.trim()}`);
         this.#current = { protocol: first, address: '', port: 0, fwmark: parseInt(t[1], 16) };
       } else {
         if (!t[1]) throw new Error(`unexpected line in /proc/net/ip_vs: ${line.trim()}`);

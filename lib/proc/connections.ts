@@ -12,7 +12,8 @@
 import type { Connection, Family } from '../types';
 import { ipv4FromHex, ipv6FromFull, leadingWord } from './address';
 
-const PROTOCOLS: Record<string, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp', IP: 'ip', ICMP: 'icmp', ICMPv6: 'icmpv6' };
+// A Map, not an object: a name such as "constructor" would find Object.prototype's.
+const PROTOCOLS = new Map([['TCP', 'tcp'], ['UDP', 'udp'], ['SCTP', 'sctp'], ['IP', 'ip'], ['ICMP', 'icmp'], ['ICMPv6', 'icmpv6']]);
 
 // Start and end offsets of the fields of the line being parsed.
 const MAX_FIELDS = 11;
@@ -83,7 +84,7 @@ export function parseConnectionLine(text: string, start: number, end: number, wi
   if (found < want) return undefined;
   const proto = field(text, 0);
   if (proto === 'Pro') return undefined;
-  const protocol = PROTOCOLS[proto] ?? proto.toLowerCase();
+  const protocol = PROTOCOLS.get(proto) ?? proto.toLowerCase();
   const clientPort = numberField(text, 2, 16);
   const kernelState = state(field(text, 7));
   // Templates are the only entries with client port 0; their states are NONE/ASSURED.
@@ -112,10 +113,10 @@ export function parseConnectionLine(text: string, start: number, end: number, wi
     const data = nameEnd + 1 < end ? Buffer.from(text.slice(nameEnd + 1, end), 'latin1').toString('utf8') : '';
     c.pe = { name: text.slice(bounds[2 * want]!, nameEnd), data };
   }
-  // Not hex or decimal where numbers belong, ports of over four digits,
+  // Not hex or decimal where numbers belong, an expiry past 2^53 s, ports of over four digits,
   // addresses that are not addresses, a client of another family than the
   // service: not a row. (The real server's family may differ.)
-  if (Number.isNaN(clientPort + c.virtualPort + c.destinationPort + c.expires)) return undefined;
+  if (Number.isNaN(clientPort + c.virtualPort + c.destinationPort) || !Number.isSafeInteger(c.expires)) return undefined;
   for (const k of [2, 4, 6]) if (bounds[2 * k + 1]! - bounds[2 * k]! > 4) return undefined; // ports: %04X
   if (!c.clientAddress || !c.virtualAddress || !c.destinationAddress) return undefined;
   if (bounds[7]! - bounds[6]! !== bounds[3]! - bounds[2]!) return undefined; // client and service: one family

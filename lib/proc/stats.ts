@@ -17,13 +17,19 @@ import type { CpuStats, Stats } from '../types';
 
 const HEX = /^[0-9A-F]+$/;
 
-/** The lines made only of hex numbers (headers have words), split. */
-function numericRows(text: string): string[][] {
+/**
+ * The lines made only of hex numbers (headers have words), split; a number
+ * of more than 16 digits (the kernel prints 64-bit values) is no stats file.
+ */
+function numericRows(text: string, file: string): string[][] {
   const out: string[][] = [];
   for (const line of text.split('\n')) {
     const t = line.trim().split(/\s+/);
     // "~" heads only the per-CPU file's total row (six fields).
-    if (t.length >= 5 && t.every((x, i) => HEX.test(x) || (i === 0 && x === '~' && t.length === 6))) out.push(t);
+    if (t.length >= 5 && t.every((x, i) => HEX.test(x) || (i === 0 && x === '~' && t.length === 6))) {
+      if (t.some((x) => x.length > 16)) throw malformed(file);
+      out.push(t);
+    }
   }
   return out;
 }
@@ -39,7 +45,7 @@ function malformed(file: string): Error {
 
 /** /proc/net/ip_vs_stats: totals since the last zero, then the estimated rates. */
 export function parseGlobalStats(text: string): Stats {
-  const found = numericRows(text);
+  const found = numericRows(text, 'ip_vs_stats');
   if (found.length !== 2 || found.some((r) => r.length !== 5)) throw malformed('ip_vs_stats');
   const [total, rate] = found as [string[], string[]];
   const [cps, inPps, outPps, inBps, outBps] = rate.map((x) => Number(BigInt(`0x${x}`))) as [number, number, number, number, number];
@@ -49,7 +55,7 @@ export function parseGlobalStats(text: string): Stats {
 /** /proc/net/ip_vs_stats_percpu: the rows of each possible CPU (not the "~" total nor the rates). */
 export function parsePerCpuStats(text: string): CpuStats[] {
   const out: CpuStats[] = [];
-  for (const r of numericRows(text)) {
+  for (const r of numericRows(text, 'ip_vs_stats_percpu')) {
     if (r.length === 6 && r[0] !== '~') out.push({ cpu: parseInt(r[0]!, 16), ...counters(r.slice(1)) });
   }
   if (out.length === 0) throw malformed('ip_vs_stats_percpu');

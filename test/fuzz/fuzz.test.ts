@@ -1,8 +1,8 @@
-// Short CI run of the native parsers' fuzz targets (fuzz/*.cc): builds them
-// once, then runs each for a fixed time through fuzz/run.mjs and expects
-// executions and no finding. fuzz/run.mjs runs them longer (see its top).
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+// Short CI run of the fuzz targets, the native parsers' (fuzz/*.cc) and the
+// /proc parsers' (fuzz/js/proc_*.ts, Jazzer.js): builds them once, then runs
+// each for a fixed time through fuzz/run.mjs and expects executions and no
+// finding. fuzz/run.mjs runs them longer (see its top).
+import { execFile, execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, expect, test } from 'vitest';
@@ -13,7 +13,7 @@ const SECONDS = 15;
 // Its own build dir: no clash with a long run in fuzz/build/; kept between
 // runs, so objects and the corpus found so far are reused.
 const BUILD_DIR = join(tmpdir(), 'ipvs-fuzz-test');
-const TARGETS = readdirSync(join(ROOT, 'fuzz')).filter((f) => f.endsWith('.cc')).map((f) => f.slice(0, -3)).sort();
+const TARGETS = execFileSync(process.execPath, [RUN, '--list'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
 
 function runNode(args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 
 test('there are fuzz targets', () => {
-  expect(TARGETS).toEqual(expect.arrayContaining(['ack', 'ipvs_codec', 'netlink_messages', 'reply_reader']));
+  expect(TARGETS).toEqual(expect.arrayContaining(['ack', 'ipvs_codec', 'netlink_messages', 'reply_reader', 'proc_conn', 'proc_ip_vs', 'proc_stats']));
 });
 
 for (const target of TARGETS) {

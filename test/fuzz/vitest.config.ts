@@ -1,5 +1,6 @@
-// Fuzz suite: a short libFuzzer run of every fuzz/*.cc target (clang, ASan +
-// UBSan) on the host; needs clang and libclang-rt-14-dev, no kernel support.
+// Fuzz suite: a short libFuzzer run of every target on the host: fuzz/*.cc
+// (clang, ASan + UBSan; needs clang and libclang-rt-14-dev) and
+// fuzz/js/proc_*.ts (Jazzer.js, a devDependency); no kernel support.
 // (A type-only import and __dirname: the project's TS files are CommonJS.)
 import { resolve } from 'node:path';
 import type { ViteUserConfig } from 'vitest/config' with { 'resolution-mode': 'import' };

@@ -82,6 +82,15 @@ describe('/proc/net/ip_vs_conn', () => {
     expect(row!.pe).toEqual({ name: 'sip', data: 'café@192.0.2.5' });
   });
 
+  it('reads a protocol name that is also an Object.prototype key as a name', () => {
+    const rows = parse(['constructor', '__proto__', 'toString'].map((p) => `${p} C6336402 C7F2 C6336401 0050 CB007103 1F90 TIME_WAIT       119`).join('\n'));
+    expect(rows.map((r) => r.protocol)).toEqual(['constructor', '__proto__', 'tostring']);
+  });
+
+  it('skips a row whose expiry is past 2^53 seconds (found by fuzz/js/proc_conn.ts)', () => {
+    expect(parse('TCP C6336402 C7F2 C6336401 0050 CB007103 1F90 TIME_WAIT 33333333333333333333333333333333333333333\n')).toEqual([]);
+  });
+
   it('skips what is not a row', () => {
     expect(parse('Pro FromIP ...\n\ngarbage\nTCP C6336402\n')).toEqual([]);
   });
@@ -150,6 +159,12 @@ describe('/proc/net/ip_vs_stats', () => {
 
   it('refuses a file it does not understand', () => {
     expect(() => parseGlobalStats('nothing here')).toThrow(/ip_vs_stats/);
+  });
+
+  it('refuses a number of more than 64 bits (found by fuzz/js/proc_stats.ts)', () => {
+    const wide = perCpu.replace('FFFFFFFFFFFFFFFF', '10000000000000000');
+    expect(() => parsePerCpuStats(wide)).toThrow(/^unexpected format of \/proc\/net\/ip_vs_stats_percpu$/);
+    expect(() => parseGlobalStats(stats.replace('6D0', '10000000000000000'))).toThrow(/^unexpected format of \/proc\/net\/ip_vs_stats$/);
   });
 });
 

@@ -45,6 +45,8 @@ describe('/proc/net/ip_vs', () => {
     ['TCP  0A000001:050 wlc\n  -> C0A80101:1F90 Masq 1 0 0', 'unexpected address'],
     ['TCP  0A000001:0050 wlc\n  -> C0A80101:1F90 Masq x 0 0', 'unexpected number'],
     ['FWM  zz wlc', 'unexpected line'],
+    ['FWM  10A000001 wlc', 'unexpected line'], // over 32 bits (found by fuzz/js/proc_ip_vs.ts)
+    ['TCP  0A000001:0050 wlc\n  -> C0A80101:1F90 Masq 1 0 2147483648', 'unexpected number'], // no int (the same)
   ])('malformed: %j', (text, message) => {
     expect(() => new BackendParser().feed(text)).toThrow(message);
   });

@@ -19,7 +19,8 @@ import { parsePerCpuStats, parseGlobalStats } from '../../../lib/proc/stats';
 import { connectionChunks, readBackends, readGlobalStats } from '../../../lib/proc/tables';
 import type { Connection, CpuStats, Stats } from '../../../lib/types';
 import { PROC_CONN, PROC_CONN_SYNC, PROC_IP_VS, PROC_STATS, PROC_STATS_PERCPU } from '../../fixtures/proc-files';
-import { dotted, fullV6, genAddress, genV4, hex, ipv6Words, mutate, mutation, ntop6, runs, splitAtLines, textOf, TIMEOUT, type GenAddress } from './support';
+import { BACKEND_ERROR, dotted, fullV6, isParserError, ntop6, PROTOCOL_NAMES, statsError, strictBackends, strictConnections } from '../../fixtures/proc-reference';
+import { genAddress, genV4, hex, ipv6Words, mutate, mutation, runs, splitAtLines, textOf, TIMEOUT, type GenAddress } from './support';
 
 // ---------------------------------------------------------------------------
 // The kernel's formats (ip_vs_conn_seq_show, ip_vs_info_seq_show, ip_vs_stats_show).
@@ -29,7 +30,6 @@ const procAddress = (a: GenAddress) => (a.family === 'inet' ? hex(a.value, 8) : 
 
 const TCP_STATES = ['NONE', 'ESTABLISHED', 'SYN_SENT', 'SYN_RECV', 'FIN_WAIT', 'TIME_WAIT', 'CLOSE', 'CLOSE_WAIT', 'LAST_ACK', 'LISTEN', 'SYNACK', 'ERR!'];
 const SCTP_STATES = ['NONE', 'INIT1', 'INIT', 'C-SENT', 'C-REPLIED', 'C-WAIT', 'COOKIE', 'C-ECHOED', 'ESTABLISHED', 'S-SENT', 'S-RECEIVED', 'S-ACK-SENT', 'REJECTED', 'CLOSED'];
-const PROTOCOL_NAMES: Record<string, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp', IP: 'ip' };
 
 interface GenConn {
   proto: 'TCP' | 'UDP' | 'SCTP' | 'IP';
@@ -104,7 +104,7 @@ const CONN_SYNC_HEADER = 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State   
 
 /** What parseConnections() must make of a row, from the documented meaning of each column. */
 function expectedConn(c: GenConn, withOrigin: boolean): Connection {
-  const protocol = PROTOCOL_NAMES[c.proto]!;
+  const protocol = PROTOCOL_NAMES.get(c.proto)!;
   const out: Connection = {
     protocol,
     family: c.client.family,
@@ -232,101 +232,7 @@ const totals = (v: readonly bigint[]) => ({ connections: v[0]!, inPackets: v[1]!
 
 /** The parsers' refusals: a plain Error saying what was unexpected (tables.ts makes it ERR_IPVS_PROTOCOL). */
 function expectParserError(e: unknown, pattern: RegExp): void {
-  if (!(e instanceof Error) || e.constructor !== Error) throw new Error(`untyped failure: ${String(e)}`, { cause: e });
-  expect(e.message).toMatch(pattern);
-}
-const BACKEND_ERROR = /^unexpected (line|address|number) in \/proc\/net\/ip_vs: /;
-
-// Strict readings of the kernel's formats, to compare the parsers with: the
-// same rules as lib/proc (fields split on blanks, headers skipped, columns
-// that widen), but an address field must be an address as the kernel prints
-// one (%08X, or %pI6: 8 groups of 4 hex digits) and a port at most 4 hex digits.
-const HEX_V4 = /^[0-9A-Fa-f]{8}$/;
-const HEX_V6 = /^[0-9A-Fa-f]{4}(:[0-9A-Fa-f]{4}){7}$/;
-const HEX_PORT = /^[0-9A-Fa-f]{1,4}$/;
-const DECIMAL = /^[0-9]+$/;
-
-function strictAddress(token: string): string | undefined {
-  if (HEX_V4.test(token)) return dotted(parseInt(token, 16));
-  if (HEX_V6.test(token)) return ntop6(token.split(':').map((g) => parseInt(g, 16)));
-  return undefined;
-}
-
-/** One line of ip_vs_conn(_sync) read strictly: a row, or undefined for anything else. */
-function strictConnectionLine(line: string, withOrigin: boolean): Connection | undefined {
-  const want = withOrigin ? 10 : 9;
-  const tokens: Array<{ text: string; end: number }> = [];
-  for (const m of line.matchAll(/[^ ]+/g)) {
-    tokens.push({ text: m[0], end: m.index + m[0].length });
-    if (tokens.length > want) break;
-  }
-  if (tokens.length < want || tokens[0]!.text === 'Pro') return undefined;
-  const t = tokens.map((x) => x.text);
-  const [client, virtual, destination] = [strictAddress(t[1]!), strictAddress(t[3]!), strictAddress(t[5]!)];
-  if (client === undefined || virtual === undefined || destination === undefined || t[1]!.length !== t[3]!.length) return undefined;
-  if (![t[2], t[4], t[6]].every((x) => HEX_PORT.test(x!)) || !DECIMAL.test(t[want - 1]!)) return undefined;
-  const protocol = PROTOCOL_NAMES[t[0]!] ?? { ICMP: 'icmp', ICMPv6: 'icmpv6' }[t[0]!] ?? t[0]!.toLowerCase();
-  const clientPort = parseInt(t[2]!, 16);
-  const template = clientPort === 0 && (t[7] === 'NONE' || t[7] === 'ASSURED');
-  const c: Connection = {
-    protocol,
-    family: t[1]!.length === 8 ? 'inet' : 'inet6',
-    clientAddress: client,
-    clientPort,
-    virtualAddress: virtual,
-    virtualPort: parseInt(t[4]!, 16),
-    destinationAddress: destination,
-    destinationPort: parseInt(t[6]!, 16),
-    state: t[7] === 'UDP' && protocol === 'udp' ? 'NONE' : t[7]!,
-    expires: Number(t[want - 1]),
-    template,
-  };
-  if (template && protocol === 'ip') c.fwmark = t[3]!.length === 8 ? parseInt(t[3]!, 16) : parseInt(t[3]!.slice(0, 4) + t[3]!.slice(5, 9), 16);
-  if (withOrigin) c.origin = t[8] === 'SYNC' ? 'sync' : 'local';
-  else if (tokens.length > want) {
-    const nameEnd = tokens[want]!.end;
-    c.pe = { name: t[want]!, data: Buffer.from(line.slice(nameEnd + 1), 'latin1').toString('utf8') };
-  }
-  return c;
-}
-
-const strictConnections = (text: string, withOrigin: boolean) =>
-  text.split('\n').flatMap((line) => {
-    const c = strictConnectionLine(line, withOrigin);
-    return c ? [c] : [];
-  });
-
-/** /proc/net/ip_vs read strictly: the rows, or an Error where a line is not the kernel's. */
-function strictBackends(text: string): ProcBackend[] {
-  const out: ProcBackend[] = [];
-  let current: { protocol: string; address: string; port: number; fwmark: number } | undefined;
-  const endpoint = (token: string): [string, number] => {
-    const m = /^(?:([0-9A-Fa-f]{8})|\[([0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7})\]):([0-9A-Fa-f]{4})$/.exec(token);
-    if (!m) throw new Error('unexpected address');
-    return [strictAddress(m[1] ?? m[2]!)!, parseInt(m[3]!, 16)];
-  };
-  const decimal = (token: string | undefined) => {
-    if (token === undefined || !/^-?[0-9]+$/.test(token)) throw new Error('unexpected number');
-    return Number(token);
-  };
-  for (const line of text.split('\n')) {
-    const t = line.trim().split(/\s+/);
-    const first = t[0];
-    if (!first || first === 'IP' || first === 'Prot' || t[1] === 'RemoteAddress:Port') continue;
-    if (first === '->') {
-      if (!current || t.length < 6) throw new Error('unexpected line');
-      const [address, port] = endpoint(t[1]!);
-      out.push({ protocol: current.protocol, serviceAddress: current.address, servicePort: current.port, fwmark: current.fwmark, address, port, weight: decimal(t[3]), activeConnections: decimal(t[4]), inactiveConnections: decimal(t[5]) });
-    } else if (first === 'FWM') {
-      if (!t[1] || !/^[0-9A-Fa-f]+$/.test(t[1])) throw new Error('unexpected line');
-      current = { protocol: first, address: '', port: 0, fwmark: parseInt(t[1], 16) };
-    } else {
-      if (!t[1]) throw new Error('unexpected line');
-      const [address, port] = endpoint(t[1]);
-      current = { protocol: first, address, port, fwmark: 0 };
-    }
-  }
-  return out;
+  if (!isParserError(e, pattern)) throw new Error(`untyped failure or unexpected message: ${String(e)}`, { cause: e });
 }
 
 /** A parse's outcome, comparable: the rows, or that it was refused. */
@@ -547,7 +453,7 @@ describe('/proc/net/ip_vs_stats and ip_vs_stats_percpu', () => {
             // What is accepted holds 64-bit counters.
             for (const s of Array.isArray(r) ? r : [r]) for (const k of ['connections', 'inPackets', 'outPackets', 'inBytes', 'outBytes'] as const) expect(typeof s[k]).toBe('bigint');
           } catch (e) {
-            expectParserError(e, new RegExp(`^unexpected format of /proc/net/${file}$`));
+            expectParserError(e, statsError(file));
           }
         }
       }),

@@ -7,8 +7,10 @@
 // FC_RUNS_SCALE=10 for a long local hunt, 0.2 under emulation). A failure
 // prints fast-check's seed and path; rerun it with FC_SEED=<seed> (and
 // FC_PATH=<path>) in the environment.
-import { SocketAddress } from 'node:net';
 import fc from 'fast-check';
+import { dotted, fullV6, ntop6 } from '../../fixtures/proc-reference';
+
+export { dotted, fullV6, ntop6 };
 
 const scale = Number(process.env.FC_RUNS_SCALE ?? '1') || 1;
 
@@ -33,14 +35,6 @@ export const ipv6Words: fc.Arbitrary<number[]> = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 0, max: 0xffff }), fc.integer({ min: 0, max: 0xffff })).map(([a, b]) => [0, 0, 0, 0, 0, 0, a, b]) },
   { weight: 1, arbitrary: fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }) },
 );
-
-/** The full form /proc prints (%pI6): 8 groups of 4 lower-case hex digits. */
-export const fullV6 = (w: readonly number[]) => w.map((g) => g.toString(16).padStart(4, '0')).join(':');
-
-/** inet_ntop()'s form of 8 groups, by Node (uv_inet_ntop: the same rules as glibc's). */
-export const ntop6 = (w: readonly number[]) => new SocketAddress({ address: fullV6(w), family: 'ipv6' }).address;
-
-export const dotted = (v: number) => `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
 
 /** 16 address bytes (network order) of 8 groups. */
 export const v6Bytes = (w: readonly number[]) => Buffer.from(w.flatMap((g) => [g >>> 8, g & 255]));
