@@ -13,7 +13,7 @@
 //   --no-build        use the binaries already built
 //   --build-dir DIR   binaries, objects, corpora, logs, artifacts (default fuzz/build/)
 //   --timeout S       one input running longer is a finding (default 10)
-//   --rss-limit-mb N  (default 2048)     --max-len N   largest input (default 4096)
+//   --rss-limit-mb N  (default 2048)     --max-len N   largest input (default 4096; 1024 for fuzz/js)
 //   --verbose         copy libFuzzer's output to stderr as it runs
 //   --list            print the target names
 //
@@ -167,8 +167,11 @@ const REPORT = /^==\d+==ERROR: |^==\d+== Uncaught Exception|runtime error: |fuzz
  * Runs one target; resolves to { target, execs, findings, seconds, artifacts, log, report }.
  * Options: seconds, runs, timeout, rssLimitMb, maxLen, verbose.
  */
-export async function runTarget(target, { buildDir = DEFAULT_BUILD_DIR, seconds, runs, timeout = 10, rssLimitMb = 2048, maxLen = 4096, verbose = false } = {}) {
+export async function runTarget(target, { buildDir = DEFAULT_BUILD_DIR, seconds, runs, timeout = 10, rssLimitMb = 2048, maxLen, verbose = false } = {}) {
   const js = isJs(target);
+  // /proc rows are parsed line by line: 1 KiB holds a header and several
+  // rows, and instrumented JavaScript runs in time linear in the input.
+  maxLen ??= js ? 1024 : 4096;
   const bin = js ? targetPath(buildDir, target) : join(buildDir, target);
   if (!existsSync(bin)) throw new FuzzError(`fuzz: ${bin} is not built (run without --no-build)`);
   const corpus = join(buildDir, 'corpus', target);
