@@ -56,7 +56,10 @@ export function parseGlobalStats(text: string): Stats {
 export function parsePerCpuStats(text: string): CpuStats[] {
   const out: CpuStats[] = [];
   for (const r of numericRows(text, 'ip_vs_stats_percpu')) {
-    if (r.length === 6 && r[0] !== '~') out.push({ cpu: parseInt(r[0]!, 16), ...counters(r.slice(1)) });
+    if (r.length !== 6 || r[0] === '~') continue;
+    // The CPU number is %3X of an int.
+    if (r[0]!.length > 8) throw malformed('ip_vs_stats_percpu');
+    out.push({ cpu: parseInt(r[0]!, 16), ...counters(r.slice(1)) });
   }
   if (out.length === 0) throw malformed('ip_vs_stats_percpu');
   return out;

@@ -166,6 +166,10 @@ describe('/proc/net/ip_vs_stats', () => {
     expect(() => parsePerCpuStats(wide)).toThrow(/^unexpected format of \/proc\/net\/ip_vs_stats_percpu$/);
     expect(() => parseGlobalStats(stats.replace('6D0', '10000000000000000'))).toThrow(/^unexpected format of \/proc\/net\/ip_vs_stats$/);
   });
+
+  it('refuses a CPU number of more than 32 bits (found by fuzz/js/proc_stats.ts)', () => {
+    expect(() => parsePerCpuStats(perCpu.replace('  1        1', '100000000        1'))).toThrow(/^unexpected format of \/proc\/net\/ip_vs_stats_percpu$/);
+  });
 });
 
 describe('connection queries', () => {
