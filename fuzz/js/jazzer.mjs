@@ -18,7 +18,7 @@
 // definitions; a --require preload makes Jazzer.js load that copy. Anything
 // else missing fails the build with what was missing.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,8 +100,12 @@ function preparePreload(buildDir, fail) {
   const dir = join(buildDir, 'js');
   const shim = join(dir, 'libjazzer-compat.so');
   const copy = join(dir, basename(original));
+  // Both are written under other names and renamed into place: a fuzzer
+  // still running from an earlier build has them mapped (rewriting a mapped
+  // file in place kills it with SIGBUS).
+  const [shimNew, copyNew] = [`${shim}.new`, `${copy}.new`];
   try {
-    execFileSync(process.env.CXX || 'clang++', ['-shared', '-fPIC', '-O2', '-o', shim, join(JS_DIR, 'jazzer-compat.cc')], { stdio: 'pipe' });
+    execFileSync(process.env.CXX || 'clang++', ['-shared', '-fPIC', '-O2', '-o', shimNew, join(JS_DIR, 'jazzer-compat.cc')], { stdio: 'pipe' });
     const needs = execFileSync('objdump', ['-T', original], { encoding: 'utf8' })
       .split('\n')
       .map((l) => /\*UND\*\s+\S+\s+\((GLIBC_2\.38|GLIBCXX_3\.4\.32)\)\s+(\S+)/.exec(l))
@@ -109,10 +113,12 @@ function preparePreload(buildDir, fail) {
       .map((m) => m[2]);
     const unknown = needs.filter((s) => !SHIM_SYMBOLS.has(s));
     if (unknown.length) fail(`fuzz: Jazzer.js's addon needs ${unknown.join(', ')} from a newer glibc/libstdc++ than this host's, and fuzz/js/jazzer-compat.cc has no stand-in`);
-    copyFileSync(original, copy);
-    execFileSync('patchelf', [...needs.flatMap((s) => ['--clear-symbol-version', s]), copy], { stdio: 'pipe' });
-    renameVersionNeeds(copy, STAND_INS);
-    execFileSync('patchelf', ['--add-needed', shim, copy], { stdio: 'pipe' });
+    copyFileSync(original, copyNew);
+    execFileSync('patchelf', [...needs.flatMap((s) => ['--clear-symbol-version', s]), copyNew], { stdio: 'pipe' });
+    renameVersionNeeds(copyNew, STAND_INS);
+    execFileSync('patchelf', ['--add-needed', shim, copyNew], { stdio: 'pipe' });
+    renameSync(shimNew, shim);
+    renameSync(copyNew, copy);
   } catch (e) {
     fail(`fuzz: making Jazzer.js's addon loadable on this host failed (needs clang++, objdump, patchelf): ${e.stderr?.toString() || e.message}`);
   }
