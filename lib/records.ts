@@ -27,6 +27,15 @@ function intern(s: string): string {
   return v ?? s;
 }
 
+// Text fields' room in a record (records.h): a length beyond it is never read past.
+const ADDRESS_MAX = 48;
+const NAME_MAX = 16;
+
+/** A record's text field of `len` bytes at `start`, read no further than its room. */
+function textField(buf: Buffer, start: number, len: number, room: number): string {
+  return buf.toString('latin1', start, start + Math.min(len, room));
+}
+
 export class RecordReader {
   readonly #buf: Buffer;
   readonly #u16: Uint16Array;
@@ -69,7 +78,7 @@ export class RecordReader {
       // The kernel does not validate protocols: show unknown numbers rather than lie.
       const proto = this.#u16[h + 1]!;
       const protocol = proto === 6 ? 'tcp' : nameOf(PROTOCOL, proto) ?? (String(proto) as 'tcp');
-      service = { protocol, address: this.#text(o + 32, o + 32 + Math.min(this.#u16[h + 3]!, ADDRESS_MAX)), port: this.#u16[h + 2]!, family, scheduler } as Service;
+      service = { protocol, address: textField(this.#buf, o + 32, this.#u16[h + 3]!, ADDRESS_MAX), port: this.#u16[h + 2]!, family, scheduler } as Service;
     }
     if (raw & SVC_FLAG.persistent) service.persistence = { timeout: this.#u32[w + 4]!, netmask: netmaskFromRaw(this.#u32[w + 5]!, family) };
     service.flags = flags;
@@ -87,7 +96,7 @@ export class RecordReader {
       service: {
         family: this.#u16[h]!,
         protocol: this.#u16[h + 1]!,
-        address: fwmark ? '' : this.#text(o + 32, o + 32 + Math.min(this.#u16[h + 3]!, ADDRESS_MAX)),
+        address: fwmark ? '' : textField(this.#buf, o + 32, this.#u16[h + 3]!, ADDRESS_MAX),
         port: this.#u16[h + 2]!,
         fwmark,
         scheduler: this.#name(o + 80, this.#buf[o + 28]!),
@@ -158,17 +167,13 @@ export class RecordReader {
     return o;
   }
 
-  #text(start: number, end: number): string {
-    return this.#buf.toString('latin1', start, end);
-  }
-
   #name(start: number, len: number): string {
-    return intern(this.#text(start, start + Math.min(len, NAME_MAX)));
+    return intern(textField(this.#buf, start, len, NAME_MAX));
   }
 
   /** Real servers repeat across services: one string each (the text read is garbage at once). */
   #address(start: number, len: number): string {
-    const text = this.#text(start, start + Math.min(len, ADDRESS_MAX));
+    const text = textField(this.#buf, start, len, ADDRESS_MAX);
     let v = this.#addresses.get(text);
     if (v === undefined && this.#addresses.size < 65536) this.#addresses.set(text, (v = text));
     return v ?? text;
@@ -238,9 +243,6 @@ export function readDestinations(buf: Buffer): Destination[] {
 }
 
 const OP_HEADER_LEN = 8;
-// Text fields' room in a record (records.h): a length beyond it is never read past.
-const ADDRESS_MAX = 48;
-const NAME_MAX = 16;
 const OP_SERVICE_LEN = 112; // a service record without its stats
 const OP_DESTINATION_LEN = 88; // a destination record without its stats
 
@@ -284,14 +286,14 @@ export class OpWriter {
     const kind = this.kindAt(i);
     const s = o + OP_HEADER_LEN;
     const fwmark = buf.readUInt32LE(s + 8);
-    const service = { family: buf.readUInt16LE(s), protocol: buf.readUInt16LE(s + 2), address: fwmark ? '' : buf.toString('latin1', s + 32, s + 32 + Math.min(buf.readUInt16LE(s + 6), ADDRESS_MAX)), port: buf.readUInt16LE(s + 4), fwmark };
+    const service = { family: buf.readUInt16LE(s), protocol: buf.readUInt16LE(s + 2), address: fwmark ? '' : textField(buf, s + 32, buf.readUInt16LE(s + 6), ADDRESS_MAX), port: buf.readUInt16LE(s + 4), fwmark };
     if (kind < 3) {
       // Service operations: the modules they name, for errors (empty for a delete's key).
-      const scheduler = buf.toString('latin1', s + 80, s + 80 + Math.min(buf[s + 28]!, NAME_MAX));
-      return { kind, service: scheduler ? { ...service, scheduler, pe: buf.toString('latin1', s + 96, s + 96 + Math.min(buf[s + 29]!, NAME_MAX)) } : service };
+      const scheduler = textField(buf, s + 80, buf[s + 28]!, NAME_MAX);
+      return { kind, service: scheduler ? { ...service, scheduler, pe: textField(buf, s + 96, buf[s + 29]!, NAME_MAX) } : service };
     }
     const d = s + OP_SERVICE_LEN;
-    return { kind, service, destination: { family: buf.readUInt16LE(d), address: buf.toString('latin1', d + 40, d + 40 + Math.min(buf.readUInt16LE(d + 4), ADDRESS_MAX)), port: buf.readUInt16LE(d + 2) } };
+    return { kind, service, destination: { family: buf.readUInt16LE(d), address: textField(buf, d + 40, buf.readUInt16LE(d + 4), ADDRESS_MAX), port: buf.readUInt16LE(d + 2) } };
   }
 
   /** A service operation: the service's settings, or only its key for deletes. */

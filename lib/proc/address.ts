@@ -6,6 +6,11 @@
  * @module
  */
 
+/** An IPv4 address as the kernel prints it: %08X. */
+export const HEX_V4 = /^[0-9A-Fa-f]{8}$/;
+/** An IPv6 address as the kernel prints it: %pI6, eight groups of four hex digits. */
+export const FULL_V6 = /^[0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7}$/;
+
 /** 'C0A80001' -> '192.168.0.1'. */
 export function ipv4FromHex(hex: string): string {
   const n = parseInt(hex, 16);

@@ -16,7 +16,7 @@
  * address as host-order hex or a full IPv6 form in brackets, port in hex.
  * @module
  */
-import { ipv4FromHex, ipv6FromFull } from './address';
+import { FULL_V6, HEX_V4, ipv4FromHex, ipv6FromFull } from './address';
 
 export interface ProcBackend {
   /** As the kernel prints it: 'TCP', 'UDP', 'SCTP' or 'FWM'. */
@@ -45,7 +45,6 @@ interface Current {
 const HEX = /^[0-9A-Fa-f]+$/;
 // The kernel prints a mark as %08X of 32 bits: more digits are no mark.
 const MARK = /^[0-9A-Fa-f]{1,8}$/;
-const FULL_IPV6 = /^[0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7}$/; // %pI6: eight groups of four
 const DECIMAL = /^-?[0-9]+$/;
 
 /** 'C0A80001:0050' or '[2001:0db8:...:0001]:0050' -> address and port. */
@@ -53,8 +52,8 @@ function endpoint(token: string): [string, number] {
   const colon = token.lastIndexOf(':');
   const host = token.slice(0, colon);
   const port = token.slice(colon + 1);
-  const v6 = host.length === 41 && host[0] === '[' && host[40] === ']' && FULL_IPV6.test(host.slice(1, 40));
-  if (colon < 0 || port.length !== 4 || !HEX.test(port) || !(v6 || (host.length === 8 && HEX.test(host)))) {
+  const v6 = host.length === 41 && host[0] === '[' && host[40] === ']' && FULL_V6.test(host.slice(1, 40));
+  if (colon < 0 || port.length !== 4 || !HEX.test(port) || !(v6 || HEX_V4.test(host))) {
     throw new Error(`unexpected address in /proc/net/ip_vs: ${token}`);
   }
   return [v6 ? ipv6FromFull(host.slice(1, 40)) : ipv4FromHex(host), parseInt(port, 16)];

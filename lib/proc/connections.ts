@@ -10,7 +10,7 @@
  * @module
  */
 import type { Connection, Family } from '../types';
-import { ipv4FromHex, ipv6FromFull, leadingWord } from './address';
+import { FULL_V6, HEX_V4, ipv4FromHex, ipv6FromFull, leadingWord } from './address';
 
 // A Map, not an object: a name such as "constructor" would find Object.prototype's.
 const PROTOCOLS = new Map([['TCP', 'tcp'], ['UDP', 'udp'], ['SCTP', 'sctp'], ['IP', 'ip'], ['ICMP', 'icmp'], ['ICMPv6', 'icmpv6']]);
@@ -52,15 +52,12 @@ function numberField(text: string, k: number, radix: 10 | 16): number {
 // Services and real servers are few: their addresses repeat on every row.
 const cache = new Map<string, string>();
 
-const V4 = /^[0-9A-Fa-f]{8}$/;
-const V6 = /^[0-9A-Fa-f]{4}(?::[0-9A-Fa-f]{4}){7}$/;
-
 /** The address in field k; '' when it is not one (then the line is not a row). */
 function address(text: string, k: number): string {
   const hex = field(text, k);
   let a = cache.get(hex);
   if (a === undefined) {
-    a = V4.test(hex) ? ipv4FromHex(hex) : V6.test(hex) ? ipv6FromFull(hex) : '';
+    a = HEX_V4.test(hex) ? ipv4FromHex(hex) : FULL_V6.test(hex) ? ipv6FromFull(hex) : '';
     if (cache.size >= 4096) cache.clear();
     cache.set(hex, a);
   }
